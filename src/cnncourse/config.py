@@ -1,0 +1,143 @@
+"""Quick or full mode, and reproducible seeds.
+
+The course has one switch. ``CNNCOURSE_QUICK=1`` selects *quick mode*: fewer epochs,
+smaller grids and data subsets, so that CI can execute every notebook in minutes.
+Without it the notebooks run in *full mode*, at the sizes of the real lectures.
+
+A notebook asks for its sizes with :func:`choose`, so both sizes stay visible where
+they are used::
+
+    epochs = config.choose(full=100, quick=10)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+QUICK_ENV = "CNNCOURSE_QUICK"
+DATA_ENV = "CNNCOURSE_DATA"
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The active course settings, read from the environment.
+
+    Attributes
+    ----------
+    quick : bool
+        True in quick mode (``CNNCOURSE_QUICK=1``).
+    data_dir : pathlib.Path or None
+        The folder named by ``CNNCOURSE_DATA``, searched first for data files.
+    """
+
+    quick: bool
+    data_dir: Path | None
+
+    @property
+    def mode(self) -> str:
+        """``"quick"`` or ``"full"``."""
+        return "quick" if self.quick else "full"
+
+    def describe(self) -> str:
+        """One sentence that says which mode is active and how to change it."""
+        if self.quick:
+            return (
+                f"Mode: quick ({QUICK_ENV}=1): fewer epochs, smaller grids and data "
+                "subsets, for CI and a first pass. Unset it for the real lecture sizes."
+            )
+        return (
+            "Mode: full: the real lecture sizes (all the data, all the epochs). "
+            f"Set {QUICK_ENV}=1 for a quick pass."
+        )
+
+
+def _parse_quick(value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"{QUICK_ENV} must be 1 (quick mode) or 0 / unset (full mode); got {value!r}")
+
+
+def settings() -> Settings:
+    """Return the active settings, read from the environment at each call.
+
+    Returns
+    -------
+    Settings
+
+    Examples
+    --------
+    >>> settings().mode in ("quick", "full")
+    True
+    """
+    data = os.environ.get(DATA_ENV, "").strip()
+    return Settings(
+        quick=_parse_quick(os.environ.get(QUICK_ENV, "")),
+        data_dir=Path(data).expanduser().resolve() if data else None,
+    )
+
+
+def is_quick() -> bool:
+    """True in quick mode."""
+    return settings().quick
+
+
+def choose(full: T, quick: T) -> T:
+    """Return ``quick`` in quick mode and ``full`` otherwise.
+
+    Examples
+    --------
+    >>> choose(full=100, quick=5) in (100, 5)
+    True
+    """
+    return quick if settings().quick else full
+
+
+def print_mode() -> Settings:
+    """Print the active mode (the first line of every notebook) and return the settings."""
+    active = settings()
+    print(active.describe())
+    return active
+
+
+def set_seed(seed: int, *, keras: bool | None = None) -> None:
+    """Seed Python's ``random``, NumPy's global generator and, if asked, Keras.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer.
+    keras : bool or None
+        Also seed Keras and its backend (``keras.utils.set_random_seed``). ``None``, the
+        default, seeds Keras exactly when it is already imported, so that lectures
+        without Keras do not pay for importing TensorFlow.
+
+    Notes
+    -----
+    ``PYTHONHASHSEED`` cannot be changed in a running interpreter; nothing in the course
+    depends on the order of a set of strings.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    random.seed(seed)
+    import numpy as np
+
+    np.random.seed(seed)  # noqa: NPY002 -- students' np.random.* calls use this generator
+    if keras is None:
+        keras = "keras" in sys.modules
+    if keras:
+        import keras as _keras
+
+        _keras.utils.set_random_seed(seed)

@@ -1,0 +1,77 @@
+import random
+
+import numpy as np
+import pytest
+
+from cnncourse import config
+
+
+@pytest.mark.parametrize("value", ["1", "true", "YES", " on "])
+def test_quick_mode_values(monkeypatch, value):
+    monkeypatch.setenv(config.QUICK_ENV, value)
+    assert config.settings().quick
+    assert config.settings().mode == "quick"
+    assert config.choose(full=100, quick=5) == 5
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "no"])
+def test_full_mode_values(monkeypatch, value):
+    monkeypatch.setenv(config.QUICK_ENV, value)
+    assert not config.is_quick()
+    assert config.choose(full=100, quick=5) == 100
+
+
+def test_full_mode_is_the_default(monkeypatch):
+    monkeypatch.delenv(config.QUICK_ENV, raising=False)
+    assert config.settings().mode == "full"
+    assert "full" in config.settings().describe()
+
+
+def test_unrecognised_quick_value_is_an_error(monkeypatch):
+    monkeypatch.setenv(config.QUICK_ENV, "maybe")
+    with pytest.raises(ValueError, match="CNNCOURSE_QUICK must be 1"):
+        config.settings()
+
+
+def test_data_dir_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path))
+    assert config.settings().data_dir == tmp_path.resolve()
+    monkeypatch.delenv(config.DATA_ENV)
+    assert config.settings().data_dir is None
+
+
+def test_print_mode_prints_the_description(monkeypatch, capsys):
+    monkeypatch.setenv(config.QUICK_ENV, "1")
+    config.print_mode()
+    assert capsys.readouterr().out.startswith("Mode: quick")
+
+
+def test_set_seed_repeats_python_and_numpy():
+    config.set_seed(7, keras=False)
+    first = (random.random(), np.random.rand(3))
+    config.set_seed(7, keras=False)
+    second = (random.random(), np.random.rand(3))
+    assert first[0] == second[0]
+    np.testing.assert_array_equal(first[1], second[1])
+
+
+def test_set_seed_repeats_keras_initial_weights():
+    import keras
+
+    def fresh_kernel():
+        layer = keras.layers.Dense(3)
+        layer.build((None, 4))
+        return layer.kernel.numpy()
+
+    config.set_seed(3, keras=True)
+    first = fresh_kernel()
+    config.set_seed(3, keras=True)
+    np.testing.assert_array_equal(first, fresh_kernel())
+    config.set_seed(4, keras=True)
+    assert not np.array_equal(first, fresh_kernel())
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_set_seed_rejects_bad_seeds(seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        config.set_seed(seed)

@@ -1,0 +1,51 @@
+"""`make notebooks`' runner: executes, writes HTML, collects headlines, names a failing cell."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
+runner = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(runner)
+
+
+def write(path: Path, *cells) -> Path:
+    nb = new_notebook(cells=list(cells))
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
+    good = write(
+        tmp_path / "01_good.ipynb",
+        new_markdown_cell("# fine"),
+        new_code_cell("from cnncourse.report import headline\nheadline('answer', 42)"),
+    )
+    bad = write(
+        tmp_path / "02_bad.ipynb",
+        new_code_cell("x = 1"),
+        new_markdown_cell("text"),
+        new_code_cell("# a comment first\nraise RuntimeError('broken on purpose')"),
+    )
+    out = tmp_path / "build"
+    assert runner.main([str(good), str(bad), "--out", str(out), "--timeout", "120"]) == 1
+    printed = capsys.readouterr().out
+    assert "answer: 42" in printed
+    assert "02_bad.ipynb FAILED in cell 2 ('# a comment first') raised" in printed
+    assert "broken on purpose" in printed
+    status = json.loads((out / "status.json").read_text())
+    assert [n["status"] for n in status["notebooks"]] == ["ok", "FAILED"]
+    assert status["notebooks"][0]["headlines"] == {"answer": "42"}
+    assert "keras" in status["packages"]
+    assert (out / "html" / "01_good.html").read_text().count("answer: 42") >= 1
+    executed = nbformat.read(out / "notebooks" / "02_bad.ipynb", as_version=4)
+    assert executed.cells[2].outputs[0]["ename"] == "RuntimeError"

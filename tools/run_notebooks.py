@@ -1,0 +1,159 @@
+"""Execute the course's notebooks in order and report on them (``make notebooks``).
+
+For each notebook in ``notebooks/`` (or those named on the command line) this writes
+the executed notebook to ``<out>/notebooks/`` and an HTML page to ``<out>/html/``,
+then prints a table: notebook, seconds, status and the headline figures the notebook
+printed with :func:`cnncourse.report.headline`. The same facts go to
+``<out>/status.json``. A failing notebook does not stop the others, but makes the
+command exit with status 1, and the table names the failing cell.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbconvert import HTMLExporter
+
+from cnncourse import config
+from cnncourse.report import parse_headlines
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+VERSIONED = ["numpy", "scipy", "matplotlib", "seaborn", "scikit-learn", "pandas", "keras"]
+
+
+def tensorflow_distribution() -> str:
+    for name in ("tensorflow-cpu", "tensorflow"):
+        try:
+            return f"{name} {metadata.version(name)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "tensorflow missing"
+
+
+def failing_cell(nb) -> tuple[int, str]:
+    """Index and first source line of the first code cell with an error output."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+                return index, first.strip()[:60]
+    return -1, ""
+
+
+def headlines_of(nb) -> dict[str, str]:
+    text = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                text.append(output.get("text", ""))
+    return parse_headlines("".join(text))
+
+
+def run_one(path: Path, out: Path, timeout: int) -> dict:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        # the kernel's own log (a notice about its loopback TCP ports) is not the lecture's
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+    status, detail = "ok", ""
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError) as error:
+        index, first_line = failing_cell(nb)
+        status = "FAILED"
+        kind = "timed out" if isinstance(error, CellTimeoutError) else "raised"
+        reason = str(error).strip().splitlines()[-1][:120] if str(error).strip() else kind
+        detail = f"cell {index} ({first_line!r}) {kind}: {reason}"
+    seconds = time.perf_counter() - start
+
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    (out / "html").mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / "notebooks" / path.name)
+    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    (out / "html" / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
+    return {
+        "notebook": path.name,
+        "seconds": round(seconds, 1),
+        "status": status,
+        "detail": detail,
+        "headlines": headlines_of(nb),
+    }
+
+
+def print_table(results: list[dict]) -> None:
+    rows = [
+        (
+            r["notebook"],
+            f"{r['seconds']:.1f}",
+            r["status"],
+            "; ".join(f"{k}: {v}" for k, v in r["headlines"].items()) or "-",
+        )
+        for r in results
+    ]
+    header = ("notebook", "seconds", "status", "headline")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(3)]
+    line = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
+    print()
+    print(line.format(*header))
+    print(line.format(*("-" * w for w in widths), "-" * 8))
+    for row in rows:
+        print(line.format(*row))
+    for r in results:
+        if r["status"] != "ok":
+            print(f"\n{r['notebook']} FAILED in {r['detail']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
+    parser.add_argument("--out", type=Path, default=ROOT / "build")
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    args = parser.parse_args(argv)
+
+    paths = sorted(args.notebooks or NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        print("no notebooks found", file=sys.stderr)
+        return 1
+    active = config.settings()
+    print(active.describe())
+    results = []
+    for path in paths:
+        print(f"running {path.name} ...", flush=True)
+        results.append(run_one(path.resolve(), args.out, args.timeout))
+        print(f"  {results[-1]['status']} in {results[-1]['seconds']:.1f} s", flush=True)
+
+    status = {
+        "mode": active.mode,
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": {name: metadata.version(name) for name in VERSIONED}
+        | {"tensorflow": tensorflow_distribution()},
+        "notebooks": results,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "status.json").write_text(json.dumps(status, indent=2))
+    print_table(results)
+    print(f"\nExecuted notebooks: {args.out / 'notebooks'}; HTML: {args.out / 'html'}")
+    return 0 if all(r["status"] == "ok" for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
