@@ -18,3 +18,19 @@ def test_headline_rejects_bad_labels(label):
 
 def test_parse_ignores_other_lines():
     assert parse_headlines("accuracy: 0.9\n[headline]no colon\n") == {}
+
+
+def test_median_time_measures_a_sleep():
+    import time
+
+    from cnncourse.timing import median_time
+
+    seconds = median_time(lambda: time.sleep(0.005), repeat=3, min_seconds=0.001)
+    assert 0.004 < seconds < 0.05
+
+
+def test_median_time_rejects_zero_repeats():
+    from cnncourse.timing import median_time
+
+    with pytest.raises(ValueError, match="repeat must be at least 1"):
+        median_time(lambda: None, repeat=0)
