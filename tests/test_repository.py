@@ -164,3 +164,13 @@ def test_ci_runs_the_readme_test_command_in_quick_mode():
     assert "make test" in (ROOT / "README.md").read_text()
     assert re.search(r"^make test$", ci, re.M)
     assert "CNNCOURSE_QUICK=1" in ci and "CNNCOURSE_DATA=" in ci
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_cnncourse_is_imported_before_tensorflow(path):
+    """Importing cnncourse first keeps TensorFlow's C++ start-up log out of the notebook."""
+    source = "\n".join(s for _, s in code_cells(path))
+    tf_import = re.search(r"^\s*(import|from) (keras|tensorflow)\b", source, re.M)
+    if tf_import:
+        ours = re.search(r"^\s*(import|from) cnncourse\b", source, re.M)
+        assert ours and ours.start() < tf_import.start(), "import cnncourse before keras/tensorflow"

@@ -41,7 +41,7 @@ def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "answer: 42" in printed
     assert "02_bad.ipynb FAILED in cell 2 ('# a comment first') raised" in printed
-    assert "broken on purpose" in printed
+    assert "raised: RuntimeError: broken on purpose" in printed
     status = json.loads((out / "status.json").read_text())
     assert [n["status"] for n in status["notebooks"]] == ["ok", "FAILED"]
     assert status["notebooks"][0]["headlines"] == {"answer": "42"}
@@ -49,3 +49,38 @@ def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
     assert (out / "html" / "01_good.html").read_text().count("answer: 42") >= 1
     executed = nbformat.read(out / "notebooks" / "02_bad.ipynb", as_version=4)
     assert executed.cells[2].outputs[0]["ename"] == "RuntimeError"
+
+
+def test_nbval_fails_a_cell_that_writes_to_stderr(tmp_path):
+    """notebooks/conftest.py turns any standard-error output into a failure."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copy(ROOT / "notebooks" / "conftest.py", tmp_path / "conftest.py")
+    write(
+        tmp_path / "noisy.ipynb",
+        new_code_cell("import warnings\nwarnings.warn('deprecated thing')"),
+        new_code_cell("print('fine')"),
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1, result.stdout
+    assert "the cell wrote to standard error" in result.stdout
+    assert "deprecated thing" in result.stdout
+    assert "1 failed, 1 passed" in result.stdout

@@ -40,16 +40,17 @@ def tensorflow_distribution() -> str:
     return "tensorflow missing"
 
 
-def failing_cell(nb) -> tuple[int, str]:
-    """Index and first source line of the first code cell with an error output."""
+def failing_cell(nb) -> tuple[int, str, str]:
+    """Index, first source line and ``ename: evalue`` of the first cell with an error."""
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-                return index, first.strip()[:60]
-    return -1, ""
+                message = " ".join(output.get("evalue", "").split())[:160]
+                return index, first.strip()[:60], f"{output.get('ename', 'Error')}: {message}"
+    return -1, "", ""
 
 
 def headlines_of(nb) -> dict[str, str]:
@@ -76,11 +77,10 @@ def run_one(path: Path, out: Path, timeout: int) -> dict:
     try:
         client.execute()
     except (CellExecutionError, CellTimeoutError) as error:
-        index, first_line = failing_cell(nb)
+        index, first_line, reason = failing_cell(nb)
         status = "FAILED"
         kind = "timed out" if isinstance(error, CellTimeoutError) else "raised"
-        reason = str(error).strip().splitlines()[-1][:120] if str(error).strip() else kind
-        detail = f"cell {index} ({first_line!r}) {kind}: {reason}"
+        detail = f"cell {index} ({first_line!r}) {kind}: {reason or type(error).__name__}"
     seconds = time.perf_counter() - start
 
     (out / "notebooks").mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,233 @@
+"""The building blocks of a CNN, in NumPy, on NHWC arrays.
+
+Each function computes what the Keras layer of the same name computes in its forward
+pass, so that the lectures can check them against each other:
+
+===================  ==========================================
+``relu``             ``keras.layers.ReLU`` / ``activation="relu"``
+``max_pool2d``       ``keras.layers.MaxPooling2D``
+``avg_pool2d``       ``keras.layers.AveragePooling2D``
+``dropout``          ``keras.layers.Dropout``
+``flatten``          ``keras.layers.Flatten``
+``dense``            ``keras.layers.Dense``
+``softmax``          ``keras.activations.softmax``
+``cross_entropy``    ``keras.losses.CategoricalCrossentropy``
+===================  ==========================================
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnncourse.convolution import _pads, _positive_int
+
+#: Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logarithms.
+EPSILON = 1e-7
+
+
+def _batch(name: str, x) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 4:
+        raise ValueError(f"{name} must be a batch of shape (N, H, W, C); got shape {x.shape}")
+    return x
+
+
+def relu(x) -> np.ndarray:
+    """Rectified linear unit, :math:`\\max(x, 0)` elementwise.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0])
+    array([0., 0., 3.])
+    """
+    return np.maximum(np.asarray(x), 0)
+
+
+def _pool(x, pool_size: int, stride: int | None, padding: str, reduce: str) -> np.ndarray:
+    x = _batch("x", x)
+    pool_size = _positive_int("pool_size", pool_size)
+    stride = pool_size if stride is None else _positive_int("stride", stride)
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f'padding must be "valid" or "same"; got {padding!r}')
+    top, bottom = _pads(x.shape[1], pool_size, stride, padding)
+    left, right = _pads(x.shape[2], pool_size, stride, padding)
+    if x.shape[1] + top + bottom < pool_size or x.shape[2] + left + right < pool_size:
+        raise ValueError(
+            f"pool_size {pool_size} is larger than the (padded) input {x.shape[1]}x{x.shape[2]}"
+        )
+    pad = ((0, 0), (top, bottom), (left, right), (0, 0))
+    window = (pool_size, pool_size)
+
+    def windows(a):
+        view = np.lib.stride_tricks.sliding_window_view(a, window, axis=(1, 2))
+        return view[:, ::stride, ::stride]  # (N, out_h, out_w, C, p, p)
+
+    if reduce == "max":  # padding never wins a maximum
+        return windows(np.pad(x.astype(float), pad, constant_values=-np.inf)).max(axis=(-2, -1))
+    # average over the real inputs only: padded cells count neither in sum nor in number
+    total = windows(np.pad(x.astype(float), pad)).sum(axis=(-2, -1))
+    count = windows(np.pad(np.ones_like(x, dtype=float), pad)).sum(axis=(-2, -1))
+    return total / count
+
+
+def max_pool2d(x, pool_size: int = 2, stride: int | None = None, padding: str = "valid"):
+    """Max pooling: the largest value in each ``pool_size`` x ``pool_size`` window.
+
+    .. math:: y_{n,i,j,c} = \\max_{0 \\le p, q < k} x_{n,\\, s i + p,\\, s j + q,\\, c}
+
+    Parameters
+    ----------
+    x : array_like, shape (N, H, W, C)
+    pool_size : int
+    stride : int, optional
+        Defaults to ``pool_size`` (non-overlapping windows), as in Keras.
+    padding : {"valid", "same"}
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> max_pool2d(x)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
+    """
+    return _pool(x, pool_size, stride, padding, "max")
+
+
+def avg_pool2d(x, pool_size: int = 2, stride: int | None = None, padding: str = "valid"):
+    """Average pooling: the mean of each window (of its real inputs, with "same").
+
+    .. math:: y_{n,i,j,c} = \\frac{1}{k^2} \\sum_{0 \\le p, q < k} x_{n,\\, s i + p,\\, s j + q,\\, c}
+
+    Examples
+    --------
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> avg_pool2d(x)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
+    """
+    return _pool(x, pool_size, stride, padding, "mean")
+
+
+def dropout(x, rate: float, training: bool = True, rng: np.random.Generator | None = None):
+    """Inverted dropout: zero each entry with probability ``rate``, scale the rest.
+
+    .. math::
+
+        y = \\frac{m \\odot x}{1 - r}, \\qquad m_i \\sim \\mathrm{Bernoulli}(1 - r)
+        \\quad\\text{(training)}, \\qquad y = x \\quad\\text{(inference)}.
+
+    Scaling by 1 / (1 - r) during training keeps the expected value of every entry,
+    :math:`E[y_i] = x_i`, so nothing needs rescaling at inference.
+
+    Parameters
+    ----------
+    x : array_like
+    rate : float
+        Probability of dropping an entry, in [0, 1).
+    training : bool
+    rng : numpy.random.Generator, optional
+
+    Examples
+    --------
+    >>> dropout(np.ones(4), 0.5, training=False)
+    array([1., 1., 1., 1.])
+    """
+    if not 0 <= rate < 1:
+        raise ValueError(f"rate must lie in [0, 1); got {rate!r}")
+    x = np.asarray(x, dtype=float)
+    if not training or rate == 0:
+        return x.copy()
+    rng = np.random.default_rng() if rng is None else rng
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def flatten(x) -> np.ndarray:
+    """Flatten every item of a batch to a vector, in row-major (H, W, C) order.
+
+    Examples
+    --------
+    >>> flatten(np.zeros((2, 3, 4, 5))).shape
+    (2, 60)
+    """
+    x = np.asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"x must be a batch with at least 2 dimensions; got shape {x.shape}")
+    return x.reshape(len(x), -1)
+
+
+def dense(x, w, b=None) -> np.ndarray:
+    """Fully connected layer, :math:`y = x W + b`.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, D)
+    w : array_like, shape (D, U)
+    b : array_like, shape (U,), optional
+
+    Examples
+    --------
+    >>> dense([[1.0, 2.0]], [[1.0], [1.0]], [0.5])
+    array([[3.5]])
+    """
+    x, w = np.asarray(x), np.asarray(w)
+    if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
+        raise ValueError(f"x must be (N, D) and w (D, U); got {x.shape} and {w.shape}")
+    y = x @ w
+    return y if b is None else y + np.asarray(b)
+
+
+def softmax(z, axis: int = -1) -> np.ndarray:
+    """Softmax, :math:`\\sigma(z)_k = e^{z_k} / \\sum_j e^{z_j}`, computed stably.
+
+    Subtracting :math:`\\max_j z_j` first changes nothing mathematically and keeps
+    every exponent at most 0, so nothing overflows.
+
+    Examples
+    --------
+    >>> softmax([1000.0, 1000.0])
+    array([0.5, 0.5])
+    """
+    z = np.asarray(z, dtype=float)
+    shifted = np.exp(z - z.max(axis=axis, keepdims=True))
+    return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+def one_hot(labels, n_classes: int) -> np.ndarray:
+    """Rows of the identity matrix: ``one_hot([2], 3) == [[0, 0, 1]]``."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-D array of ints; got {labels.dtype} {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"labels must lie in [0, {n_classes}); got {labels.min()}..{labels.max()}")
+    return np.eye(n_classes)[labels]
+
+
+def cross_entropy(probabilities, labels) -> float:
+    """Mean categorical cross-entropy of predicted probabilities against true labels.
+
+    .. math:: L = -\\frac{1}{N} \\sum_n \\sum_k y_{nk} \\log p_{nk}
+
+    As in Keras, each row of probabilities is first normalised to sum 1 and clipped to
+    [1e-7, 1 - 1e-7], so that a zero probability costs about 16 rather than infinity.
+
+    Parameters
+    ----------
+    probabilities : array_like, shape (N, K)
+    labels : array_like, shape (N,) of class indices, or (N, K) one-hot
+
+    Examples
+    --------
+    >>> round(cross_entropy([[0.5, 0.5]], [0]), 6)
+    0.693147
+    """
+    p = np.asarray(probabilities, dtype=float)
+    if p.ndim != 2:
+        raise ValueError(f"probabilities must be (N, K); got shape {p.shape}")
+    y = np.asarray(labels)
+    if y.ndim == 1:
+        y = one_hot(y, p.shape[1])
+    if y.shape != p.shape:
+        raise ValueError(f"labels must be (N,) or one-hot {p.shape}; got shape {y.shape}")
+    p = np.clip(p / p.sum(axis=1, keepdims=True), EPSILON, 1 - EPSILON)
+    return float(-(y * np.log(p)).sum(axis=1).mean())
