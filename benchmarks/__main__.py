@@ -8,7 +8,7 @@ import sys
 
 import cnncourse  # noqa: F401 -- quiet TensorFlow before any benchmark imports it
 
-MODULES = ["convolution1d", "conv2d"]
+MODULES = ["convolution1d", "conv2d", "grid"]
 
 
 def main(names: list[str]) -> int:

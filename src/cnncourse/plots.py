@@ -118,3 +118,113 @@ def convolution_animation(
     anim = animation.FuncAnimation(fig, draw, frames=out * out, interval=interval, blit=False)
     plt.close(fig)
     return anim
+
+
+def image_grid(images, titles=None, ncols: int = 10, cmap: str = "gray_r", size: float = 1.2):
+    """Show images in a grid, each with an optional title (a label, say).
+
+    Parameters
+    ----------
+    images : array_like, shape (N, H, W) or (N, H, W, C)
+        Grey images (drawn with ``cmap``) or colour images with C = 3 in [0, 1] or 0..255.
+    titles : sequence of str, optional
+    ncols : int
+    size : float
+        Inches per image.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    images = np.asarray(images)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(
+            f"images must be a non-empty (N, H, W) or (N, H, W, C) array; got {images.shape}"
+        )
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image: {len(titles)} for {len(images)}")
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, (size + 0.3) * nrows), squeeze=False
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
+    for index, (ax, image) in enumerate(zip(axes.ravel(), images, strict=False)):
+        if image.ndim == 3 and image.dtype.kind in "iu":
+            image = image / 255
+        ax.imshow(image, cmap=cmap if image.ndim == 2 else None, interpolation="nearest")
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=9)
+    return fig
+
+
+def learning_curves(history, metrics=("loss", "accuracy")):
+    """Training and validation curves of a Keras ``History`` (or its ``history`` dict).
+
+    One panel per metric, with the validation curve where ``val_<metric>`` exists.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    logs = getattr(history, "history", history)
+    missing = [m for m in metrics if m not in logs]
+    if missing:
+        raise ValueError(f"history lacks {missing}; it has {sorted(logs)}")
+    fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.6), squeeze=False)
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        epochs = np.arange(1, len(logs[metric]) + 1)
+        ax.plot(epochs, logs[metric], label="training")
+        if f"val_{metric}" in logs:
+            ax.plot(epochs, logs[f"val_{metric}"], label="validation")
+        ax.set(xlabel="epoch", ylabel=metric.replace("_", " "))
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+        ax.legend()
+    return fig
+
+
+def confusion_matrix_figure(y_true, y_pred, class_names=None, normalize: bool = False):
+    """A confusion matrix: row = true class, column = predicted class, with counts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+    from sklearn.metrics import confusion_matrix
+
+    y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred differ in length: {y_true.size} and {y_pred.size}")
+    n = int(max(y_true.max(), y_pred.max()) + 1) if class_names is None else len(class_names)
+    names = list(class_names) if class_names is not None else [str(i) for i in range(n)]
+    matrix = confusion_matrix(y_true, y_pred, labels=range(n))
+    shown = matrix / matrix.sum(axis=1, keepdims=True) if normalize else matrix
+    fig, ax = plt.subplots(figsize=(0.55 * n + 2.5, 0.5 * n + 1.5))
+    sns.heatmap(
+        shown,
+        annot=True,
+        fmt=".2f" if normalize else "d",
+        cmap="viridis",
+        ax=ax,
+        xticklabels=names,
+        yticklabels=names,
+        cbar_kws={"label": "share" if normalize else "images"},
+        annot_kws={"fontsize": 8},
+    )
+    ax.set(xlabel="predicted class", ylabel="true class")
+    ax.grid(False)
+    ax.tick_params(axis="x", rotation=45 if max(map(len, names)) > 2 else 0)
+    ax.tick_params(axis="y", rotation=0)
+    return fig
