@@ -490,3 +490,58 @@ def conv2d_loops(x, w, b=None, stride: int = 1, padding="valid") -> np.ndarray:
                 for f in range(filters):
                     out[n, i, j, f] = np.sum(patch * w[:, :, :, f])
     return out if b is None else out + np.asarray(b)
+
+
+def col2im(
+    columns, x_shape: tuple[int, int, int, int], kh: int, kw: int, stride: int = 1, padding=0
+) -> np.ndarray:
+    """Fold rows of receptive fields back into a batch, adding where windows overlap.
+
+    The adjoint of :func:`im2col`: for every ``x`` and ``c`` of matching shapes,
+    :math:`\\langle \\mathrm{im2col}(x), c \\rangle = \\langle x, \\mathrm{col2im}(c) \\rangle`.
+    This is what the backward pass of a convolution needs: the gradient with respect to
+    the im2col matrix, folded back, is the gradient with respect to the input.
+
+    Parameters
+    ----------
+    columns : array_like, shape (N * out_h * out_w, kh * kw * C)
+    x_shape : tuple
+        The shape (N, H, W, C) of the batch the columns were taken from.
+    kh, kw, stride, padding
+        As given to :func:`im2col`.
+
+    Examples
+    --------
+    >>> col2im(np.ones((4, 4)), (1, 3, 3, 1), 2, 2)[0, :, :, 0]   # how often each pixel is used
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    columns = np.asarray(columns)
+    if len(x_shape) != 4:
+        raise ValueError(f"x_shape must be (N, H, W, C); got {x_shape!r}")
+    n, height, width, channels = x_shape
+    kh, kw, stride = (
+        _positive_int("kh", kh),
+        _positive_int("kw", kw),
+        _positive_int("stride", stride),
+    )
+    top, bottom = _pads(height, kh, stride, padding)
+    left, right = _pads(width, kw, stride, padding)
+    out_h = (height + top + bottom - kh) // stride + 1
+    out_w = (width + left + right - kw) // stride + 1
+    if columns.shape != (n * out_h * out_w, kh * kw * channels):
+        raise ValueError(
+            f"columns must have shape ({n * out_h * out_w}, {kh * kw * channels}) for x_shape "
+            f"{tuple(x_shape)}; got {columns.shape}"
+        )
+    blocks = columns.reshape(n, out_h, out_w, kh, kw, channels)
+    padded = np.zeros(
+        (n, height + top + bottom, width + left + right, channels), dtype=columns.dtype
+    )
+    for p in range(kh):  # one strided scatter-add per kernel position
+        for q in range(kw):
+            padded[:, p : p + stride * out_h : stride, q : q + stride * out_w : stride, :] += (
+                blocks[:, :, :, p, q, :]
+            )
+    return padded[:, top : top + height, left : left + width, :]

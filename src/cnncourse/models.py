@@ -107,3 +107,158 @@ def mnist_cnn(learning_rate: float = 1e-3, dropout: float = 0.5) -> keras.Sequen
         metrics=["accuracy"],
     )
     return model
+
+
+def cifar10_cnn() -> keras.Sequential:
+    """The lecture's CIFAR-10 model: three convolutions, two poolings, two dense layers.
+
+    ``Conv2D(32) -> MaxPool -> Conv2D(64) -> MaxPool -> Conv2D(64) -> Flatten ->
+    Dense(64) -> Dense(10)``, all convolutions 3x3 with ReLU; the last layer returns
+    logits, so the loss is sparse categorical cross-entropy ``from_logits=True``;
+    Adam with its default learning rate.
+
+    Examples
+    --------
+    >>> cifar10_cnn().count_params()
+    122570
+    """
+    model = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.Conv2D(32, (3, 3), activation="relu", name="conv1"),
+            keras.layers.MaxPooling2D((2, 2), name="pool1"),
+            keras.layers.Conv2D(64, (3, 3), activation="relu", name="conv2"),
+            keras.layers.MaxPooling2D((2, 2), name="pool2"),
+            keras.layers.Conv2D(64, (3, 3), activation="relu", name="conv3"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(64, activation="relu", name="hidden"),
+            keras.layers.Dense(10, name="logits"),
+        ],
+        name="cifar10_cnn",
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def warmup_cosine_schedule(total_steps: int, peak_learning_rate: float):
+    """Learning rate rising linearly over the first 15 % of the steps, then cosine decay.
+
+    From ``peak / 25`` up to ``peak``, then down to 0 at ``total_steps``
+    (a "one-cycle" schedule).
+
+    Examples
+    --------
+    >>> schedule = warmup_cosine_schedule(100, 1e-2)
+    >>> [round(float(schedule(step)), 4) for step in (0, 15, 100)]
+    [0.0004, 0.01, 0.0]
+    """
+    check_hyperparameters(peak_learning_rate, 0.0)
+    total = max(2, int(total_steps))
+    warmup = max(1, int(0.15 * total))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=peak_learning_rate / 25,
+        decay_steps=total - warmup,
+        alpha=0.0,
+        warmup_target=peak_learning_rate,
+        warmup_steps=warmup,
+    )
+
+
+def cifar10_improved(
+    steps_per_epoch: int = 391,
+    epochs: int = 20,
+    widths: tuple[int, int, int] = (32, 64, 128),
+    convs_per_block: tuple[int, int, int] = (1, 2, 2),
+    peak_learning_rate: float = 3e-3,
+    dropout: float = 0.1,
+) -> keras.Sequential:
+    """A CIFAR-10 CNN with augmentation, batch normalisation, dropout and a schedule.
+
+    Three blocks of ``[Conv2D 3x3 -> BatchNorm -> ReLU] x n -> MaxPool -> Dropout`` with
+    ``widths`` filters and ``convs_per_block`` convolutions (one at full resolution,
+    where a convolution is most expensive, two in the smaller blocks), then global
+    average pooling and ``Dense(10)`` logits. Random
+    horizontal flips and shifts of up to 4 pixels augment the training images (the
+    augmentation layers are inactive at inference). Adam follows a one-cycle schedule:
+    linear warm-up to ``peak_learning_rate`` over the first 15 % of the
+    ``steps_per_epoch * epochs`` steps, then cosine decay to zero.
+    """
+    if len(widths) != 3 or min(widths) < 1:
+        raise ValueError(f"widths must be three positive ints; got {widths!r}")
+    if len(convs_per_block) != 3 or min(convs_per_block) < 1:
+        raise ValueError(f"convs_per_block must be three positive ints; got {convs_per_block!r}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must lie in [0, 1); got {dropout!r}")
+    schedule = warmup_cosine_schedule(steps_per_epoch * epochs, peak_learning_rate)
+    blocks = []
+    for index, (width, convs) in enumerate(zip(widths, convs_per_block, strict=True), start=1):
+        for half in "abcd"[:convs]:
+            blocks += [
+                keras.layers.Conv2D(
+                    width, 3, padding="same", use_bias=False, name=f"conv{index}{half}"
+                ),
+                keras.layers.BatchNormalization(name=f"bn{index}{half}"),
+                keras.layers.ReLU(name=f"relu{index}{half}"),
+            ]
+        blocks += [
+            keras.layers.MaxPooling2D(2, name=f"pool{index}"),
+            keras.layers.Dropout(dropout, name=f"dropout{index}"),
+        ]
+    model = keras.Sequential(
+        [
+            keras.Input((32, 32, 3)),
+            keras.layers.RandomFlip("horizontal", name="flip"),
+            keras.layers.RandomTranslation(0.125, 0.125, fill_mode="reflect", name="shift"),
+            *blocks,
+            keras.layers.GlobalAveragePooling2D(name="average"),
+            keras.layers.Dense(10, name="logits"),
+        ],
+        name="cifar10_improved",
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def forward_flops(model: keras.Model):
+    """Multiply-adds of one forward pass of one image, layer by layer, by formula.
+
+    ``Conv2D``: :math:`h_{out} w_{out} \\cdot F \\cdot k_h k_w C` multiply-adds;
+    ``Dense``: inputs x units. Biases, activations, pooling and normalisation cost
+    one operation per output or less and are left out (they are a few per cent).
+    One multiply-add is two floating-point operations (FLOPs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per Conv2D or Dense layer: ``layer, output_shape, macs, flops``.
+    """
+    import pandas as pd
+
+    rows = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Conv2D):
+            _, height, width, filters = layer.output.shape
+            kh, kw = layer.kernel_size
+            channels = layer.kernel.shape[2]
+            macs = height * width * filters * kh * kw * channels
+        elif isinstance(layer, keras.layers.Dense):
+            macs = layer.kernel.shape[0] * layer.kernel.shape[1]
+        else:
+            continue
+        rows.append(
+            {
+                "layer": layer.name,
+                "output_shape": tuple(layer.output.shape[1:]),
+                "macs": int(macs),
+                "flops": 2 * int(macs),
+            }
+        )
+    return pd.DataFrame(rows, columns=["layer", "output_shape", "macs", "flops"])

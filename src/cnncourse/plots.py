@@ -228,3 +228,57 @@ def confusion_matrix_figure(y_true, y_pred, class_names=None, normalize: bool = 
     ax.tick_params(axis="x", rotation=45 if max(map(len, names)) > 2 else 0)
     ax.tick_params(axis="y", rotation=0)
     return fig
+
+
+def probability_grid(images, probabilities, labels, class_names, ncols: int = 4):
+    """Each image beside a bar chart of its predicted class probabilities.
+
+    The true class's bar is green when it is also the most probable class, and the
+    most probable class's bar red when it is wrong.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    images, probabilities = np.asarray(images), np.asarray(probabilities)
+    labels = np.asarray(labels).ravel()
+    if not len(images) == len(probabilities) == len(labels):
+        raise ValueError(
+            f"images, probabilities and labels differ in length: "
+            f"{len(images)}, {len(probabilities)}, {len(labels)}"
+        )
+    if probabilities.ndim != 2 or probabilities.shape[1] != len(class_names):
+        raise ValueError(
+            f"probabilities must be (N, {len(class_names)}); got {probabilities.shape}"
+        )
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        2 * ncols,
+        figsize=(3.6 * ncols, 1.9 * nrows),
+        squeeze=False,
+        gridspec_kw={"width_ratios": [1, 1.3] * ncols},
+    )
+    for ax in axes.ravel():
+        ax.axis("off")
+    for index, (image, p, label) in enumerate(zip(images, probabilities, labels, strict=True)):
+        row, col = divmod(index, ncols)
+        ax_image, ax_bar = axes[row, 2 * col], axes[row, 2 * col + 1]
+        ax_image.imshow(image)
+        ax_image.set_title(f"true: {class_names[label]}", fontsize=9)
+        guess = int(np.argmax(p))
+        colors = ["0.7"] * len(class_names)
+        colors[guess] = "tab:green" if guess == label else "tab:red"
+        if guess != label:
+            colors[label] = "tab:green"
+        ax_bar.axis("on")
+        ax_bar.barh(range(len(class_names)), p, color=colors)
+        ax_bar.set(xlim=(0, 1), yticks=range(len(class_names)))
+        ax_bar.set_yticklabels(class_names, fontsize=7)
+        ax_bar.invert_yaxis()
+        ax_bar.tick_params(axis="x", labelsize=7)
+        ax_bar.grid(False)
+    return fig

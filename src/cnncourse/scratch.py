@@ -1,0 +1,268 @@
+"""A CNN from scratch in NumPy: layers with ``forward`` and ``backward``, and SGD.
+
+Every layer maps its input to an output in ``forward`` (keeping what the backward pass
+needs) and, given the gradient of the loss with respect to that output, returns the
+gradient with respect to its input in ``backward``, storing the gradients of its own
+parameters in ``grads``. Chaining the backward passes in reverse order is
+backpropagation: the chain rule, one layer at a time.
+
+The convolution uses the im2col routines of :mod:`cnncourse.convolution`: forward, one
+matrix product of the im2col matrix with the kernels; backward, two matrix products and
+:func:`~cnncourse.convolution.col2im` to fold the gradient back onto the input.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnncourse.convolution import _pads, col2im, im2col
+
+
+class Layer:
+    """Base class: a layer without parameters."""
+
+    params: dict[str, np.ndarray]
+    grads: dict[str, np.ndarray]
+
+    def __init__(self):
+        self.params, self.grads = {}, {}
+
+    def forward(self, x: np.ndarray, training: bool = True) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class Conv2D(Layer):
+    """Cross-correlation with F kernels of shape (kh, kw, C), plus a bias.
+
+    Forward, with :math:`X` the im2col matrix of the input (one receptive field per row)
+    and :math:`W` the kernels as a (kh kw C) x F matrix: :math:`Y = X W + b`.
+    Backward, for the upstream gradient :math:`G = \\partial L / \\partial Y`:
+
+    .. math::
+
+        \\frac{\\partial L}{\\partial W} = X^T G, \\qquad
+        \\frac{\\partial L}{\\partial b} = \\sum_{\\text{rows}} G, \\qquad
+        \\frac{\\partial L}{\\partial x} = \\mathrm{col2im}(G W^T).
+    """
+
+    def __init__(self, kernel: np.ndarray, bias: np.ndarray, stride: int = 1, padding=0):
+        super().__init__()
+        kernel, bias = np.asarray(kernel, float), np.asarray(bias, float)
+        if kernel.ndim != 4 or bias.shape != (kernel.shape[3],):
+            raise ValueError(
+                f"kernel must be (kh, kw, C, F) and bias (F,); got {kernel.shape}, {bias.shape}"
+            )
+        self.params = {"kernel": kernel, "bias": bias}
+        self.stride, self.padding = stride, padding
+
+    def forward(self, x, training=True):
+        kh, kw, channels, filters = self.params["kernel"].shape
+        if x.ndim != 4 or x.shape[3] != channels:
+            raise ValueError(f"Conv2D expects (N, H, W, {channels}); got {x.shape}")
+        self.x_shape = x.shape
+        self.columns = im2col(x, kh, kw, self.stride, self.padding)
+        top, bottom = _pads(x.shape[1], kh, self.stride, self.padding)
+        left, right = _pads(x.shape[2], kw, self.stride, self.padding)
+        out_h = (x.shape[1] + top + bottom - kh) // self.stride + 1
+        out_w = (x.shape[2] + left + right - kw) // self.stride + 1
+        y = self.columns @ self.params["kernel"].reshape(-1, filters) + self.params["bias"]
+        return y.reshape(x.shape[0], out_h, out_w, filters)
+
+    def backward(self, grad):
+        kh, kw, channels, filters = self.params["kernel"].shape
+        g = grad.reshape(-1, filters)
+        self.grads["kernel"] = (self.columns.T @ g).reshape(kh, kw, channels, filters)
+        self.grads["bias"] = g.sum(axis=0)
+        columns_grad = g @ self.params["kernel"].reshape(-1, filters).T
+        return col2im(columns_grad, self.x_shape, kh, kw, self.stride, self.padding)
+
+
+class ReLU(Layer):
+    """:math:`y = \\max(x, 0)`; backward passes the gradient where :math:`x > 0`."""
+
+    def forward(self, x, training=True):
+        self.mask = x > 0
+        return np.where(self.mask, x, 0.0)
+
+    def backward(self, grad):
+        return np.where(self.mask, grad, 0.0)
+
+
+class MaxPool2D(Layer):
+    """Non-overlapping max pooling (stride = pool size, any remainder rows dropped).
+
+    Backward: each window's gradient goes to the input that was its maximum (the first
+    one, if several tie), and nowhere else.
+    """
+
+    def __init__(self, pool: int = 2):
+        super().__init__()
+        self.pool = pool
+
+    def forward(self, x, training=True):
+        p = self.pool
+        n, height, width, channels = x.shape
+        out_h, out_w = height // p, width // p
+        self.x_shape = x.shape
+        windows = x[:, : out_h * p, : out_w * p, :].reshape(n, out_h, p, out_w, p, channels)
+        windows = windows.transpose(0, 1, 3, 5, 2, 4).reshape(n, out_h, out_w, channels, p * p)
+        self.argmax = windows.argmax(axis=-1)
+        return np.take_along_axis(windows, self.argmax[..., None], axis=-1)[..., 0]
+
+    def backward(self, grad):
+        p = self.pool
+        n, out_h, out_w, channels = grad.shape
+        windows = np.zeros((n, out_h, out_w, channels, p * p))
+        np.put_along_axis(windows, self.argmax[..., None], grad[..., None], axis=-1)
+        windows = windows.reshape(n, out_h, out_w, channels, p, p).transpose(0, 1, 4, 2, 5, 3)
+        dx = np.zeros(self.x_shape)
+        dx[:, : out_h * p, : out_w * p, :] = windows.reshape(n, out_h * p, out_w * p, channels)
+        return dx
+
+
+class Flatten(Layer):
+    """(N, H, W, C) -> (N, H W C) in row-major order; backward reshapes back."""
+
+    def forward(self, x, training=True):
+        self.x_shape = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad):
+        return grad.reshape(self.x_shape)
+
+
+class Dense(Layer):
+    """:math:`Y = X W + b`; backward :math:`\\partial W = X^T G`, :math:`\\partial b = \\sum G`,
+    :math:`\\partial X = G W^T`."""
+
+    def __init__(self, kernel: np.ndarray, bias: np.ndarray):
+        super().__init__()
+        kernel, bias = np.asarray(kernel, float), np.asarray(bias, float)
+        if kernel.ndim != 2 or bias.shape != (kernel.shape[1],):
+            raise ValueError(
+                f"kernel must be (D, U) and bias (U,); got {kernel.shape}, {bias.shape}"
+            )
+        self.params = {"kernel": kernel, "bias": bias}
+
+    def forward(self, x, training=True):
+        self.x = x
+        return x @ self.params["kernel"] + self.params["bias"]
+
+    def backward(self, grad):
+        self.grads["kernel"] = self.x.T @ grad
+        self.grads["bias"] = grad.sum(axis=0)
+        return grad @ self.params["kernel"].T
+
+
+def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """Mean cross-entropy of softmax(logits) against integer labels, and its gradient.
+
+    .. math::
+
+        L = -\\frac{1}{B}\\sum_b \\log \\sigma(z_b)_{t_b}, \\qquad
+        \\frac{\\partial L}{\\partial z_b} = \\frac{\\sigma(z_b) - e_{t_b}}{B}.
+
+    Computed through the log-sum-exp, so it is finite for any logits.
+    """
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    batch = len(logits)
+    loss = -log_probs[np.arange(batch), labels].mean()
+    grad = np.exp(log_probs)
+    grad[np.arange(batch), labels] -= 1
+    return float(loss), grad / batch
+
+
+class Sequential:
+    """Layers applied in order; the loss is softmax cross-entropy plus an L2 penalty.
+
+    .. math:: L = \\mathrm{CE} + \\lambda \\sum_{\\text{kernels}} \\|W\\|^2,
+        \\qquad \\frac{\\partial}{\\partial W} \\lambda \\|W\\|^2 = 2 \\lambda W .
+    """
+
+    def __init__(self, layers: list[Layer], l2: float = 0.0):
+        if l2 < 0:
+            raise ValueError(f"l2 must be non-negative; got {l2!r}")
+        self.layers, self.l2 = list(layers), float(l2)
+
+    def forward(self, x, training: bool = True) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x, training)
+        return x
+
+    def penalty(self) -> float:
+        return self.l2 * sum(
+            float(np.sum(layer.params["kernel"] ** 2))
+            for layer in self.layers
+            if "kernel" in layer.params
+        )
+
+    def loss_and_gradients(self, x, labels) -> float:
+        """Forward, loss, and backward: fills every layer's ``grads``; returns the loss."""
+        logits = self.forward(x)
+        loss, grad = softmax_cross_entropy(logits, labels)
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        for layer in self.layers:
+            if "kernel" in layer.params:
+                layer.grads["kernel"] = layer.grads["kernel"] + 2 * self.l2 * layer.params["kernel"]
+        return loss + self.penalty()
+
+    def predict(self, x, batch_size: int = 500) -> np.ndarray:
+        return np.concatenate(
+            [
+                self.forward(x[s : s + batch_size], training=False)
+                for s in range(0, len(x), batch_size)
+            ]
+        ).argmax(axis=1)
+
+
+class SGD:
+    """Plain stochastic gradient descent: :math:`\\theta \\leftarrow \\theta - \\eta\\, \\partial L / \\partial \\theta`."""
+
+    def __init__(self, learning_rate: float):
+        if not learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
+        self.learning_rate = learning_rate
+
+    def step(self, model: Sequential) -> None:
+        for layer in model.layers:
+            for name, value in layer.params.items():
+                value -= self.learning_rate * layer.grads[name]  # in place
+
+
+def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences: :math:`\\partial f / \\partial x_i \\approx (f(x + \\epsilon e_i) - f(x - \\epsilon e_i)) / 2\\epsilon`.
+
+    ``f`` takes no argument and reads ``x``, which is perturbed in place (and restored),
+    so it can be a parameter array inside a model. Use float64: the error of the
+    difference quotient is :math:`O(\\epsilon^2)` plus rounding of order
+    :math:`10^{-16}/\\epsilon`.
+
+    Examples
+    --------
+    >>> x = np.array([1.0, 2.0])
+    >>> numerical_gradient(lambda: float(np.sum(x**3)), x).round(6)
+    array([ 3., 12.])
+    """
+    if x.dtype != np.float64:
+        raise ValueError(f"x must be float64 for a meaningful numerical gradient; got {x.dtype}")
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + eps
+        up = f()
+        x[index] = original - eps
+        down = f()
+        x[index] = original
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """:math:`\\max |a - b| / \\max(|a| + |b|)`, 0 when both are zero."""
+    scale = float(np.max(np.abs(a) + np.abs(b)))
+    return float(np.max(np.abs(a - b)) / scale) if scale else 0.0
