@@ -25,31 +25,43 @@ def gemm_rate(n: int = 2048) -> float:
     return 2 * n**3 / seconds
 
 
+class _EpochTimer:
+    """Keras callback recording the wall time of each epoch."""
+
+    def __new__(cls):
+        import keras
+
+        class Timer(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                self.start = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                self.seconds.append(time.perf_counter() - self.start)
+
+        timer = Timer()
+        timer.seconds = []
+        return timer
+
+
 def run() -> list[tuple[str, bool]]:
+    """Report only: the issue sets no target for these rates."""
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(10_000, 32, 32, 3)).astype(np.float32)
     y = rng.integers(0, 10, 10_000)
     rate = gemm_rate()
     print(f"   float32 GEMM (tf.matmul 2048^2): {rate / 1e9:.1f} GFLOP/s")
-    claims = []
     for name, model, batch in [
         ("lecture", cifar10_cnn(), 32),
         ("improved", cifar10_improved(), 128),
     ]:
-        model.fit(x[: 8 * batch], y[: 8 * batch], epochs=1, batch_size=batch, verbose=0)  # warm-up
-        start = time.perf_counter()
-        model.fit(x, y, epochs=1, batch_size=batch, verbose=0)
-        per_second = len(x) / (time.perf_counter() - start)
+        timer = _EpochTimer()
+        # the first epoch pays for tracing and set-up; time the second
+        model.fit(x, y, epochs=2, batch_size=batch, verbose=0, callbacks=[timer])
+        per_second = len(x) / timer.seconds[1]
         train_flops = 3 * forward_flops(model).flops.sum()
         share = train_flops * per_second / rate
         print(
             f"   {name:>8} model: {per_second:7.0f} images/s, {train_flops / 1e6:6.1f} MFLOP per "
             f"training image, {train_flops * per_second / 1e9:5.1f} GFLOP/s = {share:.0%} of GEMM"
         )
-        claims.append(
-            (
-                f"{name} model trains at {per_second:.0f} images/s ({share:.0%} of the GEMM rate)",
-                per_second > 0,
-            )
-        )
-    return claims
+    return []
