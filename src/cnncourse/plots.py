@@ -6,6 +6,8 @@ functions never plot.
 
 from __future__ import annotations
 
+import re
+
 import matplotlib as mpl
 
 #: Colour map for images and heatmaps: perceptually uniform and readable in grey.
@@ -53,8 +55,8 @@ def convolution_animation(
     Returns
     -------
     matplotlib.animation.FuncAnimation
-        Show it inline with ``IPython.display.HTML(animation.to_jshtml())`` (no ffmpeg
-        needed); the figure is closed so that it is not shown a second time.
+        Show it inline with ``IPython.display.HTML(offline_jshtml(animation))`` (no
+        ffmpeg needed); the figure is closed so that it is not shown a second time.
     """
     import matplotlib.pyplot as plt
     from matplotlib import animation, patches
@@ -282,3 +284,48 @@ def probability_grid(images, probabilities, labels, class_names, ncols: int = 4)
         ax_bar.tick_params(axis="x", labelsize=7)
         ax_bar.grid(False)
     return fig
+
+
+# Matplotlib's HTML player draws its buttons with Font Awesome icons loaded from a CDN;
+# offline (a lecture hall, the static site) the buttons would be blank and the browser
+# would log a failed request. These glyphs replace the icons with plain text.
+_PLAYER_GLYPHS = {
+    "fa-minus": "\u2212",            # slower
+    "fa-plus": "+",                   # faster
+    "fa-fast-backward": "\u21e4",    # first frame
+    "fa-step-backward": "\u25c1",    # previous frame
+    "fa-play": "\u25b6",             # play (flipped: play backwards)
+    "fa-pause": "\u275a\u275a",     # pause
+    "fa-step-forward": "\u25b7",     # next frame
+    "fa-fast-forward": "\u21e5",     # last frame
+}
+_FONT_AWESOME_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.S)
+
+
+def offline_jshtml(anim) -> str:
+    """The animation as matplotlib's interactive HTML player, with no network request.
+
+    Same as ``anim.to_jshtml()``, except that the player's Font Awesome style sheet
+    (fetched from a CDN) is replaced by a few lines of CSS that draw the buttons as
+    Unicode glyphs, so that the player works offline and in the course's static site.
+
+    Parameters
+    ----------
+    anim : matplotlib.animation.Animation
+
+    Returns
+    -------
+    str
+        HTML for ``IPython.display.HTML``.
+    """
+    html = anim.to_jshtml()
+    if not _FONT_AWESOME_LINK.search(html):
+        raise ValueError("matplotlib's player no longer links Font Awesome; update offline_jshtml")
+    rules = "".join(
+        f".anim-buttons .{name}:before,.fa.{name}:before{{content:'{glyph}'}}" for name, glyph in _PLAYER_GLYPHS.items()
+    )
+    style = (
+        "<style>.fa{font-style:normal;font-family:'DejaVu Sans',Arial,sans-serif;display:inline-block;"
+        "min-width:1em;text-align:center}.fa-flip-horizontal{transform:scaleX(-1)}" + rules + "</style>"
+    )
+    return _FONT_AWESOME_LINK.sub(style, html, count=1)

@@ -1,0 +1,60 @@
+"""The plot helpers: the animation player works offline, figures have what they promise."""
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib import animation  # noqa: E402
+
+from cnncourse import plots  # noqa: E402
+
+
+@pytest.fixture
+def tiny_animation():
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([0, 1], [0, 0])
+    anim = animation.FuncAnimation(fig, lambda k: line.set_ydata([k, k]), frames=3, interval=50)
+    yield anim
+    plt.close(fig)
+
+
+def test_offline_player_requests_nothing_from_the_network(tiny_animation):
+    html = plots.offline_jshtml(tiny_animation)
+    assert "font-awesome" not in html
+    assert not re.search(r"""(href|src)=["']https?://""", html), "the player must not load anything remote"
+
+
+def test_offline_player_keeps_every_button_and_draws_its_icon(tiny_animation):
+    plain = tiny_animation.to_jshtml()
+    html = plots.offline_jshtml(tiny_animation)
+    icons = set(re.findall(r"fa-[a-z-]+", plain)) - {"fa-flip-horizontal"}
+    assert icons, "matplotlib's player should use Font Awesome icons"
+    for icon in icons:
+        assert f".{icon}:before" in html, f"no glyph for {icon}"
+    # the buttons and frames are untouched: only the style sheet link changed
+    assert html.count("<button") == plain.count("<button") > 0
+    assert html.count("data:image/png;base64") == plain.count("data:image/png;base64") == 3
+
+
+def test_convolution_animation_has_one_frame_per_output():
+    anim = plots.convolution_animation(5, 3, stride=2, padding=1)
+    try:
+        html = plots.offline_jshtml(anim)
+    finally:
+        plt.close("all")
+    assert html.count("data:image/png;base64") == 3 * 3     # floor((5 + 2 - 3) / 2) + 1 = 3 outputs per side
+
+
+def test_image_grid_labels_each_image():
+    images = np.random.default_rng(0).random((4, 8, 8))
+    fig = plots.image_grid(images, [f"img {k}" for k in range(4)], ncols=2)
+    try:
+        titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    finally:
+        plt.close(fig)
+    assert titles == [f"img {k}" for k in range(4)]
