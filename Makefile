@@ -8,13 +8,18 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 KERNEL := cnncourse
+BUILD  := build
+# reveal.js and MathJax for the slides and the site, from the npm registry (package-lock.json)
+WEB    := node_modules/.installed
+# what make notebooks leaves behind; the slides and the site are made from it
+EXECUTED := $(BUILD)/status.json
 
 # the unit tests, the doctests of the package, and nbval over every notebook
 PYTEST_NOTEBOOKS := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 \
                     --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 .DEFAULT_GOAL := help
-.PHONY: help install notebooks test lab lint bench clean
+.PHONY: help install notebooks site slides student test lab lint bench clean
 
 help: ## list the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,12 +35,29 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $@
 	@echo "Environment ready in $(VENV)."
 
-install: $(STAMP) ## create .venv with the pinned requirements and the course package
+$(WEB): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18 or newer (Debian: apt-get install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
-notebooks: $(STAMP) ## execute every notebook in order; executed copies and HTML go to build/
-	$(PY) tools/run_notebooks.py --out build
+install: $(STAMP) $(WEB) ## create .venv with the pinned requirements and the course package; reveal.js and MathJax from npm
 
-test: $(STAMP) ## unit tests, doctests, and nbval over every notebook
+notebooks: $(STAMP) $(WEB) ## execute every notebook in order into build/notebooks/, then build the site
+	$(PY) tools/run_notebooks.py --out $(BUILD)
+
+$(EXECUTED):
+	$(MAKE) notebooks
+
+site: $(STAMP) $(WEB) $(EXECUTED) ## the course site in build/site/: index, a page per lecture, run status
+	$(PY) tools/build_site.py --build $(BUILD)
+
+slides: $(STAMP) $(WEB) $(EXECUTED) ## a reveal.js deck per lecture in build/slides/, working offline
+	$(PY) tools/build_slides.py --build $(BUILD)
+
+student: $(STAMP) ## student copies without the worked solutions in build/student/
+	$(PY) tools/make_student.py --out $(BUILD)/student
+
+test: $(STAMP) $(WEB) ## unit tests, doctests, nbval over every notebook, student copies, site and slides in Chromium
 	$(PY) -m pytest tests src/cnncourse notebooks $(PYTEST_NOTEBOOKS)
 
 lab: $(STAMP) ## JupyterLab with the course's kernel registered as "Python (CNN course)"
@@ -48,6 +70,6 @@ lint: $(STAMP) ## ruff over the package, tests, tools and notebooks
 bench: $(STAMP) ## the course's speed benchmarks: measured ratios, one run each
 	$(PY) -m benchmarks
 
-clean: ## remove build/, caches and .venv (not the downloaded data in data/)
-	rm -rf build .pytest_cache .ruff_cache .hypothesis $(VENV)
+clean: ## remove build/, caches, .venv and node_modules (not the downloaded data in data/)
+	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis $(VENV) node_modules
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,4 +1,4 @@
-"""`make notebooks`' runner: executes, writes HTML, collects headlines, names a failing cell."""
+"""`make notebooks`' runner: executes, collects headlines, names a failing cell, builds the site."""
 
 import importlib.util
 import json
@@ -46,7 +46,10 @@ def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
     assert [n["status"] for n in status["notebooks"]] == ["ok", "FAILED"]
     assert status["notebooks"][0]["headlines"] == {"answer": "42"}
     assert "keras" in status["packages"]
-    assert (out / "html" / "01_good.html").read_text().count("answer: 42") >= 1
+    assert (out / "site" / "lectures" / "01_good.html").read_text().count("answer: 42") >= 1
+    status_page = (out / "site" / "status.html").read_text()
+    assert "answer:</span> 42" in status_page
+    assert "RuntimeError: broken on purpose" in status_page       # the failing cell, named
     executed = nbformat.read(out / "notebooks" / "02_bad.ipynb", as_version=4)
     assert executed.cells[2].outputs[0]["ename"] == "RuntimeError"
 

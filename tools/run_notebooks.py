@@ -1,17 +1,23 @@
 """Execute the course's notebooks in order and report on them (``make notebooks``).
 
 For each notebook in ``notebooks/`` (or those named on the command line) this writes
-the executed notebook to ``<out>/notebooks/`` and an HTML page to ``<out>/html/``,
-then prints a table: notebook, seconds, status and the headline figures the notebook
-printed with :func:`cnncourse.report.headline`. The same facts go to
-``<out>/status.json``. A failing notebook does not stop the others, but makes the
-command exit with status 1, and the table names the failing cell.
+the executed notebook to ``<out>/notebooks/``, then prints a table: notebook, seconds,
+status and the headline figures the notebook printed with
+:func:`cnncourse.report.headline`. The same facts go to ``<out>/status.json`` (a run
+of some notebooks updates their entries and keeps the others'). Finally it builds the
+course site, ``<out>/site/`` (``tools/build_site.py``). A failing notebook does not
+stop the others, but makes the command exit with status 1, and the table names the
+failing cell.
+
+Figures always use Jupyter's inline backend, whatever ``MPLBACKEND`` says outside, so
+that the executed notebooks and the site have their figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -21,13 +27,16 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError
-from nbconvert import HTMLExporter
 
 from cnncourse import config
 from cnncourse.report import parse_headlines
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tools
+from build_site import build_site  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 VERSIONED = ["numpy", "scipy", "matplotlib", "seaborn", "scikit-learn", "pandas", "keras"]
 
 
@@ -64,6 +73,7 @@ def headlines_of(nb) -> dict[str, str]:
 
 def run_one(path: Path, out: Path, timeout: int) -> dict:
     nb = nbformat.read(path, as_version=4)
+    os.environ["MPLBACKEND"] = INLINE_BACKEND      # the kernel inherits it
     client = NotebookClient(
         nb,
         timeout=timeout,
@@ -84,16 +94,27 @@ def run_one(path: Path, out: Path, timeout: int) -> dict:
     seconds = time.perf_counter() - start
 
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    (out / "html").mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / "notebooks" / path.name)
-    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    (out / "html" / path.with_suffix(".html").name).write_text(html, encoding="utf-8")
     return {
         "notebook": path.name,
+        "mode": config.settings().mode,
         "seconds": round(seconds, 1),
         "status": status,
         "detail": detail,
         "headlines": headlines_of(nb),
+    }
+
+
+def status_document(mode: str, results: list[dict]) -> dict:
+    """What ``status.json`` holds: the mode, when, the software, and each notebook's result."""
+    return {
+        "mode": mode,
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "packages": {name: metadata.version(name) for name in VERSIONED}
+        | {"tensorflow": tensorflow_distribution()},
+        "notebooks": results,
     }
 
 
@@ -139,19 +160,21 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_one(path.resolve(), args.out, args.timeout))
         print(f"  {results[-1]['status']} in {results[-1]['seconds']:.1f} s", flush=True)
 
-    status = {
-        "mode": active.mode,
-        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "packages": {name: metadata.version(name) for name in VERSIONED}
-        | {"tensorflow": tensorflow_distribution()},
-        "notebooks": results,
-    }
+    status_file = args.out / "status.json"
+    if args.notebooks and status_file.is_file():      # a partial run keeps the other entries
+        ran = {r["notebook"] for r in results}
+        kept = [r for r in json.loads(status_file.read_text()).get("notebooks", []) if r["notebook"] not in ran]
+        results = sorted(kept + results, key=lambda r: r["notebook"])
+    status = status_document(active.mode, results)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "status.json").write_text(json.dumps(status, indent=2))
+    status_file.write_text(json.dumps(status, indent=2))
     print_table(results)
-    print(f"\nExecuted notebooks: {args.out / 'notebooks'}; HTML: {args.out / 'html'}")
+    print(f"\nExecuted notebooks: {args.out / 'notebooks'}")
+    try:
+        print(f"Course site: {build_site(args.out)}")
+    except (FileNotFoundError, ValueError) as error:
+        print(f"The course site was not built: {error}", file=sys.stderr)
+        return 1
     return 0 if all(r["status"] == "ok" for r in results) else 1
 
 

@@ -1,0 +1,176 @@
+"""Build the static course site from the executed notebooks (``make site``).
+
+Reads ``<build>/notebooks/*.ipynb`` and ``<build>/status.json`` (both written by
+``make notebooks``, which also calls this) and writes ``<build>/site/``:
+
+* ``index.html``: the course sequence, each lecture with its summary and learning goals,
+  and the first figure it draws;
+* ``lectures/NN_name.html``: each executed notebook as a page, figures included;
+* ``status.html``: each notebook's run time, status, mode and headline figures, and the
+  versions of Python and the packages the notebooks ran with;
+* ``assets/``: the style sheet and a local MathJax, so the site works offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.filters import markdown2html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tools
+from web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TITLE = "Convolutional neural networks: the mathematics and the practice"
+
+
+@dataclass
+class Lecture:
+    """What the index shows of one notebook."""
+
+    stem: str
+    number: str
+    title: str
+    summary_html: str
+    goals_html: str
+    figure: str | None = None            # file name under site/figures/
+    status: dict = field(default_factory=dict)
+
+    @property
+    def page(self) -> str:
+        return f"lectures/{self.stem}.html"
+
+
+def _first_markdown(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            return cell.source
+    raise ValueError("a lecture notebook starts with a markdown cell holding its title")
+
+
+def describe(nb, stem: str) -> Lecture:
+    """Title, first paragraph and learning goals, read from the notebook's first cell."""
+    text = _first_markdown(nb)
+    heading = re.match(r"#\s+(\d\d)\s*·\s*(.+)", text)
+    if heading:
+        number, title = heading.groups()
+    else:    # not a course lecture's "# NN · Title": fall back on the file name
+        heading = re.match(r"#*\s*(.*)", text)
+        number, title = stem[:2], heading.group(1) or stem
+    paragraphs = [p.strip() for p in text[heading.end():].split("\n\n") if p.strip()]
+    summary = paragraphs[0] if paragraphs else ""
+    goals = ""
+    for k, paragraph in enumerate(paragraphs):
+        if paragraph.startswith("**Learning goals.**"):
+            goals = "\n\n".join(paragraphs[k:])
+            break
+    if not goals and len(paragraphs) > 1:    # the setup notebook lists what it checks instead
+        goals = "\n\n".join(paragraphs[1:])
+    return Lecture(stem, number, title.strip(), markdown2html(summary), markdown2html(goals))
+
+
+def first_figure(nb) -> bytes | None:
+    """The first PNG the notebook drew, for the index's thumbnail."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                return base64.b64decode(png)
+    return None
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(COMMON)),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def build_site(build: Path) -> Path:
+    """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index."""
+    executed = build / "notebooks"
+    paths = sorted(executed.glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
+    status_file = build / "status.json"
+    if not status_file.is_file():
+        raise FileNotFoundError(f"{status_file} is missing: run `make notebooks` first")
+    status = json.loads(status_file.read_text())
+    by_name = {entry["notebook"]: entry for entry in status["notebooks"]}
+
+    site = build / "site"
+    for folder in ("lectures", "figures", "assets"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    mathjax = copy_mathjax(site / "assets")
+    css = copy_stylesheet("site.css", site / "assets")
+
+    notebooks = [nbformat.read(path, as_version=4) for path in paths]
+    lectures = []
+    for path, nb in zip(paths, notebooks, strict=True):
+        lecture = describe(nb, path.stem)
+        lecture.status = by_name.get(path.name, {"status": "not run", "seconds": None, "headlines": {}})
+        png = first_figure(nb)
+        if png:
+            lecture.figure = f"{path.stem}.png"
+            (site / "figures" / lecture.figure).write_bytes(png)
+        lectures.append(lecture)
+
+    exporter = HTMLExporter(
+        template_name="course_page",
+        extra_template_basedirs=[str(TEMPLATES)],
+        extra_template_paths=[str(COMMON)],
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    for k, (lecture, nb) in enumerate(zip(lectures, notebooks, strict=True)):
+        neighbours = {
+            "previous": {"url": lectures[k - 1].stem + ".html", "title": lectures[k - 1].title} if k else None,
+            "next": {"url": lectures[k + 1].stem + ".html", "title": lectures[k + 1].title}
+            if k + 1 < len(lectures) else None,
+        }
+        resources = {
+            "metadata": {"name": f"{lecture.number} · {lecture.title}"},
+            "course": {
+                "mathjax_url": "../" + mathjax,
+                "css_url": "../" + css,
+                "index_url": "../index.html",
+                "status_url": "../status.html",
+                "mode": status["mode"],
+                **neighbours,
+            },
+        }
+        html, _ = exporter.from_notebook_node(nb, resources=resources)
+        (site / lecture.page).write_text(html, encoding="utf-8")
+
+    env = _environment()
+    common = {"title": TITLE, "css_url": css, "mathjax_url": mathjax, "status": status, "lectures": lectures}
+    (site / "index.html").write_text(env.get_template("site_index.html.j2").render(**common), encoding="utf-8")
+    (site / "status.html").write_text(env.get_template("site_status.html.j2").render(**common), encoding="utf-8")
+    return site / "index.html"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", type=Path, default=ROOT / "build", help="the folder make notebooks wrote")
+    args = parser.parse_args(argv)
+    try:
+        index = build_site(args.build)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"Course site: {index}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
