@@ -1,14 +1,25 @@
-"""Shared fixtures: a local HTTP server for the download tests, a clean environment."""
+"""Shared fixtures: a local HTTP server for the download tests, a clean environment.
+
+The course's command-line tools (``tools/*.py``: the notebook runner, the site, slide and
+student builders, the browser check) are scripts, not a package; their folder goes on
+``sys.path`` here so that tests import them by name.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from cnncourse import config, data
+
+TOOLS = Path(__file__).resolve().parents[1] / "tools"
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
 
 
 @pytest.fixture

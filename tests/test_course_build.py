@@ -12,16 +12,19 @@ Screenshots land in ``build/test-screenshots/``: look at them.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import os
 import shutil
-import sys
 import time
 from pathlib import Path
 
+import browser_check as browser
+import build_site as site_builder
+import build_slides as slides_builder
+import make_student as student
 import nbformat
 import pytest
+import run_notebooks as runner
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -30,23 +33,6 @@ from cnncourse import config
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SCREENSHOTS = ROOT / "build" / "test-screenshots"
-
-
-def load_tool(name):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-runner = load_tool("run_notebooks")
-student = load_tool("make_student")
-site_builder = load_tool("build_site")
-slides_builder = load_tool("build_slides")
-browser = load_tool("browser_check")
 
 
 def execute_and_probe(path: Path) -> tuple[nbformat.NotebookNode, float, list[str]]:

@@ -1,16 +1,13 @@
 """`make notebooks`' runner: executes, collects headlines, names a failing cell, builds the site."""
 
-import importlib.util
 import json
 from pathlib import Path
 
 import nbformat
+import run_notebooks as runner
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "tools" / "run_notebooks.py")
-runner = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(runner)
 
 
 def write(path: Path, *cells) -> Path:

@@ -4,27 +4,15 @@ The executed side of this promise (every check passes with the solution and fail
 the stub) is in tests/test_course_build.py.
 """
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import make_student as student
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
-student = load_tool("make_student")
 
 
 def tagged(cell, tag):
