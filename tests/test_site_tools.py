@@ -25,7 +25,7 @@ needs_npm = pytest.mark.skipif(not (assets.NODE_MODULES / "mathjax").is_dir(), r
 
 def lecture(number, title, *, figure=True):
     cells = [
-        new_markdown_cell(f"# {number} · {title}\n\nWhat it is about, with $x^2$.\n\n"
+        new_markdown_cell(f"# {number} · {title}\n\n" "What it is about, with $x^2$." "\n\n"
                           "**Learning goals.** After this lecture you can\n\n1. do one thing;\n2. check it."),
         new_code_cell("import numpy", metadata={"slideshow": {"slide_type": "skip"}}),
         new_markdown_cell("## 1. A section"),

@@ -74,7 +74,8 @@ _SLIDES_JS = """
 }
 """
 
-# content height of the current slide, in the deck's logical pixels, against the slide box
+# content height of the current slide, in the deck's logical pixels, against the slide box;
+# measured here independently of the deck's own courseContentHeight, which it checks
 _FIT_JS = """
 () => {
   const slide = Reveal.getCurrentSlide();

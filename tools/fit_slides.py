@@ -41,17 +41,13 @@ ROOT = Path(__file__).resolve().parents[1]
 BUDGET = 0.9 * HEIGHT          # room for a slide's content, leaving a margin at the bottom
 HARD_LIMIT = 0.97 * HEIGHT     # what still fits, without that margin
 
+# courseContentHeight is the deck's own measure (course_slides template)
 _HEIGHTS_JS = """
 () => Reveal.getSlides().map(slide => {
-  Reveal.slide(Reveal.getIndices(slide).h, Reveal.getIndices(slide).v);
+  const where = Reveal.getIndices(slide);
+  Reveal.slide(where.h, where.v);
   slide.style.zoom = "";
-  const top = slide.getBoundingClientRect().top;
-  let bottom = top;
-  for (const el of slide.querySelectorAll("*")) {
-    const r = el.getBoundingClientRect();
-    if (r.width || r.height) { bottom = Math.max(bottom, r.bottom); }
-  }
-  return (bottom - top) / Reveal.getScale();
+  return courseContentHeight(slide);
 })
 """
 
