@@ -11,6 +11,7 @@ from cnncourse.grid import (
     grid_search,
     initial_weights,
     plot_accuracy_heatmaps,
+    validation_split,
 )
 from cnncourse.layers import one_hot
 from cnncourse.models import digits_cnn
@@ -149,3 +150,55 @@ def test_other_bad_input_is_rejected(digits):
         fused_fit(x.reshape(len(x), -1)[:, :, None, None, None], y, [0.1], [0.0], weights, epochs=1)
     with pytest.raises(ValueError, match="results must have the columns"):
         plot_accuracy_heatmaps(pd.DataFrame({"eta": [1.0]}))
+
+
+def test_validation_split_is_stratified_disjoint_and_reproducible(digits):
+    x, y, _, _ = digits
+    (x_fit, y_fit), (x_val, y_val) = validation_split(x, y, 0.2, seed=3)
+    assert len(x_fit) + len(x_val) == len(x) and len(x_val) == int(np.ceil(0.2 * len(x)))
+    # every class keeps its share, to one image
+    np.testing.assert_allclose(np.bincount(y_val, minlength=10), 0.2 * np.bincount(y, minlength=10), atol=1)
+    # disjoint: no image appears in both parts (the digits hold no exact duplicates across classes)
+    fit_rows = {row.tobytes() for row in x_fit.reshape(len(x_fit), -1)}
+    assert sum(row.tobytes() in fit_rows for row in x_val.reshape(len(x_val), -1)) <= 2
+    (x_again, _), _ = validation_split(x, y, 0.2, seed=3)
+    np.testing.assert_array_equal(x_again, x_fit)
+
+
+@pytest.mark.parametrize("fraction", [0, 1, 1.5, -0.1, True, "0.2"])
+def test_validation_split_rejects_bad_fractions(digits, fraction):
+    x, y, _, _ = digits
+    with pytest.raises(ValueError, match="validation fraction must be a number in"):
+        validation_split(x, y, fraction)
+
+
+def test_grid_search_chooses_on_validation_data(digits):
+    x_train, y_train, x_test, y_test = digits
+    results = grid_search(x_train, y_train, x_test, y_test, [1e-5, 0.5], [1e-4], epochs=10,
+                          progress=False, validation=0.2)
+    assert list(results.columns) == ["eta", "lmbd", "seed", "train_accuracy", "validation_accuracy",
+                                     "test_accuracy", "final_loss", "diverged"]
+    cell = results.set_index("eta")
+    assert cell.loc[0.5, "validation_accuracy"] > 0.85 > 0.3 > cell.loc[1e-5, "validation_accuracy"]
+    # the same split given as validation_data gives the same models and accuracies
+    (x_fit, y_fit), (x_val, y_val) = validation_split(x_train, y_train, 0.2)
+    again = grid_search(x_fit, y_fit, x_test, y_test, [1e-5, 0.5], [1e-4], epochs=10,
+                        progress=False, validation_data=(x_val, y_val))
+    pd.testing.assert_frame_equal(results, again)
+    fig = plot_accuracy_heatmaps(results)
+    assert fig.axes[1].get_title() == "validation accuracy"
+    fig = plot_accuracy_heatmaps(results, chosen_by="test_accuracy")
+    assert fig.axes[1].get_title() == "test accuracy"
+
+
+def test_grid_search_rejects_bad_validation_arguments(digits):
+    x, y, _, _ = digits
+    with pytest.raises(ValueError, match="not both"):
+        grid_search(x, y, x, y, [0.1], [0.0], epochs=1, progress=False, validation=0.1,
+                    validation_data=(x, y))
+    with pytest.raises(ValueError, match="validation_data must be a pair"):
+        grid_search(x, y, x, y, [0.1], [0.0], epochs=1, progress=False, validation_data=x)
+    with pytest.raises(ValueError, match="differ in length"):
+        grid_search(x, y, x, y, [0.1], [0.0], epochs=1, progress=False, validation_data=(x, y[:5]))
+    with pytest.raises(ValueError, match="columns"):
+        plot_accuracy_heatmaps(pd.DataFrame({"eta": [0.1], "lmbd": [0.0], "train_accuracy": [0.5]}))

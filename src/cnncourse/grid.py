@@ -218,6 +218,46 @@ def fused_predict(weights: dict[str, np.ndarray], x, batch_size: int = 512) -> n
     return np.concatenate(parts, axis=1)
 
 
+def validation_split(x, y, fraction: float, seed: int = 0):
+    """Hold out a stratified fraction of (x, y) for validation.
+
+    Every class keeps its share in both parts (scikit-learn's ``train_test_split``
+    with ``stratify=y``); the same seed gives the same split.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, ...)
+    y : array_like, shape (N,)
+        Integer labels.
+    fraction : float
+        Share of the images held out, in (0, 1).
+    seed : int
+
+    Returns
+    -------
+    ((x_fit, y_fit), (x_val, y_val))
+        About ``(1 - fraction) N`` and ``fraction N`` images.
+
+    Examples
+    --------
+    >>> x, y = np.arange(20).reshape(20, 1), np.repeat([0, 1], 10)
+    >>> (x_fit, y_fit), (x_val, y_val) = validation_split(x, y, 0.2)
+    >>> len(x_fit), len(x_val), np.bincount(y_val).tolist()
+    (16, 4, [2, 2])
+    """
+    from sklearn.model_selection import train_test_split
+
+    if isinstance(fraction, bool) or not isinstance(fraction, float | int) or not 0 < fraction < 1:
+        raise ValueError(f"validation fraction must be a number in (0, 1); got {fraction!r}")
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(f"x and y differ in length: {len(x)} and {len(y)}")
+    x_fit, x_val, y_fit, y_val = train_test_split(
+        x, y, test_size=fraction, random_state=seed, stratify=y
+    )
+    return (x_fit, y_fit), (x_val, y_val)
+
+
 def grid_search(
     x_train,
     y_train,
@@ -229,6 +269,8 @@ def grid_search(
     batch_size: int = 100,
     seeds=(0,),
     progress: bool = True,
+    validation: float | None = None,
+    validation_data=None,
 ) -> pd.DataFrame:
     """Train the lecture's digits CNN for every (eta, lmbd, seed) and measure accuracy.
 
@@ -236,11 +278,34 @@ def grid_search(
     fused model (:func:`fused_fit`): the same initial weights (Keras' initialisers
     under that seed) and the same shuffled batches for every configuration.
 
+    A cell is chosen by its *validation* accuracy: either pass ``validation``, the
+    fraction of the training images held out (a stratified split, the same for every
+    seed, see :func:`validation_split`), or ``validation_data=(x_val, y_val)``. The
+    models then train on the rest only. The test accuracy is reported for every cell
+    so that a lecture can measure what choosing costs; it must not be used to choose.
+
+    Parameters
+    ----------
+    x_train, x_test : array_like, shape (N, H, W) or (N, H, W, C)
+    y_train, y_test : array_like, shape (N,)
+    etas, lmbds : array_like
+        The grid: every pair is trained.
+    epochs, batch_size : int
+    seeds : iterable of int
+        One fused training per seed (initial weights and batch order).
+    progress : bool
+        Show a progress bar.
+    validation : float, optional
+        Fraction in (0, 1) of the training images to hold out for validation.
+    validation_data : tuple (x_val, y_val), optional
+        Validation images and labels, instead of a split.
+
     Returns
     -------
     pandas.DataFrame
         One row per (eta, lmbd, seed) with columns ``eta, lmbd, seed,
-        train_accuracy, test_accuracy, final_loss, diverged``. A configuration whose
+        train_accuracy, [validation_accuracy,] test_accuracy, final_loss, diverged``
+        (``validation_accuracy`` when a validation set is given). A configuration whose
         loss became NaN or infinite is marked ``diverged`` (its accuracies are those
         of its NaN outputs, i.e. chance level), not raised as an error.
     """
@@ -248,7 +313,24 @@ def grid_search(
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must hold at least one seed; got an empty list")
+    x_val = y_val = None
+    if validation is not None and validation_data is not None:
+        raise ValueError("give validation (a fraction) or validation_data (x_val, y_val), not both")
+    if validation is not None:
+        (x_train, y_train), (x_val, y_val) = validation_split(x_train, y_train, validation)
+    elif validation_data is not None:
+        if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
+            raise ValueError(
+                f"validation_data must be a pair (x_val, y_val); got {type(validation_data).__name__}"
+            )
+        x_val, y_val = validation_data
+        if len(x_val) != len(y_val):
+            raise ValueError(
+                f"validation_data: x_val and y_val differ in length: {len(x_val)} and {len(y_val)}"
+            )
     x_train, x_test = _as_images(x_train), _as_images(x_test)
+    if x_val is not None:
+        x_val, y_val = _as_images(x_val), np.asarray(y_val)
     eta_grid, lmbd_grid = (a.ravel() for a in np.meshgrid(etas, lmbds, indexing="ij"))
     bar = None
     if progress:
@@ -276,29 +358,34 @@ def grid_search(
         with np.errstate(invalid="ignore"):
             train_pred = fused_predict(result.weights, x_train).argmax(axis=2)
             test_pred = fused_predict(result.weights, x_test).argmax(axis=2)
+            if x_val is not None:
+                val_pred = fused_predict(result.weights, x_val).argmax(axis=2)
         for index, (eta, lmbd) in enumerate(zip(eta_grid, lmbd_grid, strict=True)):
             final = float(result.loss[index, -1])
-            rows.append(
-                {
-                    "eta": float(eta),
-                    "lmbd": float(lmbd),
-                    "seed": seed,
-                    "train_accuracy": float(np.mean(train_pred[index] == y_train)),
-                    "test_accuracy": float(np.mean(test_pred[index] == y_test)),
-                    "final_loss": final,
-                    "diverged": not math.isfinite(final),
-                }
-            )
+            row = {
+                "eta": float(eta),
+                "lmbd": float(lmbd),
+                "seed": seed,
+                "train_accuracy": float(np.mean(train_pred[index] == y_train)),
+            }
+            if x_val is not None:
+                row["validation_accuracy"] = float(np.mean(val_pred[index] == y_val))
+            row["test_accuracy"] = float(np.mean(test_pred[index] == y_test))
+            row["final_loss"] = final
+            row["diverged"] = not math.isfinite(final)
+            rows.append(row)
     if bar is not None:
         bar.close()
     return pd.DataFrame(rows)
 
 
-def plot_accuracy_heatmaps(results: pd.DataFrame):
-    """Train and test accuracy (mean over seeds) as two annotated heatmaps.
+def plot_accuracy_heatmaps(results: pd.DataFrame, chosen_by: str | None = None):
+    """Training accuracy and the accuracy a cell is chosen by, as two annotated heatmaps.
 
-    Rows are learning rates, columns L2 factors, tick labels powers of ten. Diverged
-    configurations are annotated "div"; the best mean test accuracy is outlined.
+    Rows are learning rates, columns L2 factors, tick labels powers of ten; values are
+    means over seeds. Diverged configurations are annotated "div". The right heatmap
+    shows ``chosen_by`` (default: ``validation_accuracy`` when ``results`` has it, else
+    ``test_accuracy``), and its best cell is outlined in both.
 
     Returns
     -------
@@ -308,7 +395,9 @@ def plot_accuracy_heatmaps(results: pd.DataFrame):
     import seaborn as sns
     from matplotlib.patches import Rectangle
 
-    needed = {"eta", "lmbd", "train_accuracy", "test_accuracy"}
+    if chosen_by is None:
+        chosen_by = "validation_accuracy" if "validation_accuracy" in results else "test_accuracy"
+    needed = {"eta", "lmbd", "train_accuracy", chosen_by}
     if not needed <= set(results.columns):
         raise ValueError(
             f"results must have the columns {sorted(needed)}; got {list(results.columns)}"
@@ -317,7 +406,7 @@ def plot_accuracy_heatmaps(results: pd.DataFrame):
     diverged = (
         results.groupby(["eta", "lmbd"])["diverged"].any()
         if "diverged" in results
-        else mean["test_accuracy"] * 0 > 0
+        else mean[chosen_by] * 0 > 0
     )
     etas = sorted(results["eta"].unique())
     lmbds = sorted(results["lmbd"].unique())
@@ -327,13 +416,9 @@ def plot_accuracy_heatmaps(results: pd.DataFrame):
         return f"$10^{{{exponent:.0f}}}$" if np.isclose(exponent, round(exponent)) else f"{value:g}"
 
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-    best = mean["test_accuracy"].idxmax()
-    for ax, column, title in zip(
-        axes,
-        ["train_accuracy", "test_accuracy"],
-        ["training accuracy", "test accuracy"],
-        strict=True,
-    ):
+    best = mean[chosen_by].idxmax()
+    for ax, column in zip(axes, ["train_accuracy", chosen_by], strict=True):
+        title = column.replace("_", " ").replace("train ", "training ")
         table = mean[column].unstack("lmbd").reindex(index=etas, columns=lmbds)
         notes = table.map(lambda v: f"{v:.2f}")
         for (eta, lmbd), flag in diverged.items():
