@@ -7,6 +7,7 @@ One module per concept, imported by the notebooks as they need it:
 ``environment``  the checks the set-up notebook runs
 ``plots``        the course's figure style
 ``report``       headline figures that ``make notebooks`` collects
+``source``       the highlighted code of a package function, shown in a lecture
 
 Importing the package also keeps TensorFlow's C++ start-up log out of notebooks
 (see :mod:`cnncourse._quiet`).
