@@ -1,25 +1,23 @@
 """Shared fixtures: a local HTTP server for the download tests, a clean environment.
 
-The course's command-line tools (``tools/*.py``: the notebook runner, the site, slide and
-student builders, the browser check) are scripts, not a package; their folder goes on
-``sys.path`` here so that tests import them by name.
+The course's tools are the package ``tools`` at the repository root (pytest puts the root
+on ``sys.path``: ``pythonpath`` in pyproject.toml), so tests import them by name.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
 from cnncourse import config, data
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
+
+def pytest_collection_modifyitems(config, items):
+    """The course-build tests last: they use the notebooks that nbval executed in this run."""
+    items.sort(key=lambda item: item.path.name == "test_course_build.py")
 
 
 @pytest.fixture
