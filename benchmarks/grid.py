@@ -1,6 +1,6 @@
 """The lecture's 7 x 7 grid, 100 epochs each: 49 Keras fits against one fused model.
 
-Claim (issue 5): the fused grid takes at most 90 s on this 2-core machine, with the
+Claim: the fused grid takes at most 90 s on this 2-core machine, with the
 same mathematics as the plain loop (tests/test_grid.py checks the weights agree).
 """
 
