@@ -20,7 +20,7 @@ def median_time(func: Callable[[], object], repeat: int = 7, min_seconds: float 
 
     Examples
     --------
-    >>> median_time(lambda: sum(range(100)), repeat=3) < 1
+    >>> median_time(lambda: sum(range(100)), repeat=3) > 0
     True
     """
     if repeat < 1:
