@@ -8,7 +8,8 @@ notice or a library's log line is something a student would have to ignore).
 
 nbval is the only executor of the test run. After the last cell of a notebook, while its
 kernel is still alive, this file runs each exercise's stub and then its check again (the
-check must fail on the stub) and records the executed notebook in
+check must fail on the stub), then each plausible wrong answer of ``tests/wrong_answers.py``
+and the check (it must fail on each), and records the executed notebook in
 :data:`tools.execution.EXECUTED`; ``tests/test_course_build.py`` builds the student
 copies, the site and the decks from those records instead of executing the course again.
 """
@@ -16,6 +17,7 @@ copies, the site and the decks from those records instead of executing the cours
 from __future__ import annotations
 
 import copy
+import runpy
 import time
 
 import pytest
@@ -23,6 +25,10 @@ import pytest
 from tools import execution
 from tools.make_student import exercises
 from tools.paths import ROOT
+
+# plausible wrong answers to every exercise, kept out of the notebooks (tests/wrong_answers.py)
+_WRONG_FILE = ROOT / "tests" / "wrong_answers.py"
+WRONG_ANSWERS = runpy.run_path(str(_WRONG_FILE))["WRONG_ANSWERS"] if _WRONG_FILE.is_file() else {}
 
 
 def pytest_configure(config):
@@ -86,10 +92,12 @@ def _record(notebook) -> None:
     for number, cell in enumerate(code_cells):
         cell.outputs = run["outputs"].get(number, [])
         cell.execution_count = number + 1 if number in run["outputs"] else None
-    probes = []
+    probes, wrong_accepted = [], []
     if complete and notebook.kernel is not None and notebook.kernel.is_alive():
-        for stub, _, check in exercises(nb):
-            probes.append(execution.error_after(notebook.kernel.kc, [nb.cells[stub].source, nb.cells[check].source]))
+        probes, wrong_accepted = execution.probe_exercises(
+            notebook.kernel.kc, nb, exercises(nb), WRONG_ANSWERS.get(notebook.path.name)
+        )
     execution.EXECUTED[notebook.path.name] = execution.Executed(
-        nb=nb, seconds=seconds, complete=complete, probes=probes, source=str(notebook.path)
+        nb=nb, seconds=seconds, complete=complete, probes=probes, source=str(notebook.path),
+        wrong_accepted=wrong_accepted,
     )

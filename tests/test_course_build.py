@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import runpy
 import shutil
 import time
 from pathlib import Path
@@ -33,6 +34,8 @@ from tools.paths import BUILD, lectures
 pytestmark = pytest.mark.slow
 NOTEBOOKS = lectures()
 SCREENSHOTS = BUILD / "test-screenshots"
+_WRONG_FILE = Path(__file__).with_name("wrong_answers.py")
+WRONG_ANSWERS = runpy.run_path(str(_WRONG_FILE))["WRONG_ANSWERS"] if _WRONG_FILE.is_file() else {}
 
 
 def execute_and_probe(path: Path) -> execution.Executed:
@@ -44,9 +47,9 @@ def execute_and_probe(path: Path) -> execution.Executed:
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         seconds = time.perf_counter() - start
-        probes = [execution.error_after(client.kc, [nb.cells[stub].source, nb.cells[check].source])
-                  for stub, _, check in student.exercises(nb)]
-    return execution.Executed(nb=nb, seconds=seconds, complete=True, probes=probes, source=str(path))
+        probes, wrong = execution.probe_exercises(client.kc, nb, student.exercises(nb), WRONG_ANSWERS.get(path.name))
+    return execution.Executed(nb=nb, seconds=seconds, complete=True, probes=probes, source=str(path),
+                              wrong_accepted=wrong)
 
 
 @pytest.fixture(scope="session")
@@ -55,17 +58,17 @@ def course(tmp_path_factory):
     like the one make notebooks writes."""
     build = tmp_path_factory.mktemp("build")
     (build / "notebooks").mkdir()
-    executed, probes, results = {}, {}, []
+    executed, probes, wrong, results = {}, {}, {}, []
     for path in NOTEBOOKS:
         run = execution.EXECUTED.get(path.name)
         if run is None:                          # nbval did not run it in this session
             run = execute_and_probe(path)
         assert run.complete, f"{path.name} failed under nbval: see its failing cell above"
         nbformat.write(run.nb, build / "notebooks" / path.name)
-        executed[path.name], probes[path.name] = run.nb, run.probes
+        executed[path.name], probes[path.name], wrong[path.name] = run.nb, run.probes, run.wrong_accepted
         results.append(runner.result(path, run.seconds, "ok", "", run.nb))
     runner.write_status(build, config.settings().mode, results, partial=False)
-    return {"build": build, "executed": executed, "probes": probes}
+    return {"build": build, "executed": executed, "probes": probes, "wrong": wrong}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -77,6 +80,12 @@ def test_every_check_passes_with_the_solution_and_fails_on_the_stub(course, path
         assert "passed" in printed, f"check cell {check} ran after the solution without saying it passed"
     assert course["probes"][path.name] == ["ExerciseNotDone"] * len(found), \
         "each check, run again after its stub, must fail with ExerciseNotDone"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_check_rejects_plausible_wrong_answers(course, path):
+    """tests/wrong_answers.py: each answer replaces the solution, then the check must fail."""
+    assert not course["wrong"][path.name], "\n\n".join(course["wrong"][path.name])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -71,10 +71,36 @@ class Executed:
     complete: bool                 # every cell ran, none failed
     probes: list[str] = field(default_factory=list)    # per exercise: the check's error on the stub
     source: str = ""
+    wrong_accepted: list[str] = field(default_factory=list)   # wrong answers a check let through
 
 
 # filled by notebooks/conftest.py while nbval runs the lectures; read by the course-build tests
 EXECUTED: dict[str, Executed] = {}
+
+
+def probe_exercises(kernel_client, nb: nbformat.NotebookNode, exercises, wrong_answers=None):
+    """Probe every exercise of an executed notebook in its live kernel.
+
+    ``exercises`` are the (stub, solution, check) cell indices. For each exercise the stub
+    runs and then the check, which must fail with ``ExerciseNotDone``; then each wrong
+    answer of ``wrong_answers[k]`` (code that takes the solution's place) runs and then the
+    check, which must fail too. Returns the error each check raised on its stub, and one
+    line per wrong answer that was let through or that raised by itself.
+    """
+    stubs, defects = [], []
+    if wrong_answers is not None and len(wrong_answers) != len(exercises):
+        defects.append(f"{len(exercises)} exercises, but wrong answers for {len(wrong_answers)}")
+        wrong_answers = None
+    for number, (stub, _, check) in enumerate(exercises):
+        check_source = nb.cells[check].source
+        stubs.append(error_after(kernel_client, [nb.cells[stub].source, check_source]))
+        for code in (wrong_answers or [[]] * len(exercises))[number]:
+            raised = error_after(kernel_client, [code, check_source])
+            if not raised:
+                defects.append(f"exercise {number + 1}: the check passed on the wrong answer\n{code}")
+            elif raised.endswith(" in setup"):
+                defects.append(f"exercise {number + 1}: the wrong answer raised {raised[:-9]} itself\n{code}")
+    return stubs, defects
 
 
 def error_after(kernel_client, sources: list[str], timeout: float = CELL_TIMEOUT) -> str:
