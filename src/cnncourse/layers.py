@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.convolution import _pads, _positive_int
+from cnncourse.convolution2d import _pads, _positive_int
 
 #: Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logarithms.
 EPSILON = 1e-7

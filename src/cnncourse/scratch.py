@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.convolution import _pads, col2im, im2col
+from cnncourse.convolution2d import _pads, col2im, im2col
 
 
 class Layer:
