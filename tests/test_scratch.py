@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 
 from cnncourse import scratch
 from cnncourse.convolution import col2im, conv2d_im2col, im2col
-from cnncourse.grid import PARAMETER_NAMES, initial_weights
 from cnncourse.layers import one_hot
-from cnncourse.models import digits_cnn
+from cnncourse.models import PARAMETER_NAMES, digits_cnn, initial_weights
 
 
 def check_layer(layer, x, rng):
@@ -142,7 +141,7 @@ def test_one_sgd_step_equals_keras():
     rng = np.random.default_rng(5)
     weights = initial_weights(0)
     x, y = rng.uniform(size=(16, 8, 8, 1)).astype("float32"), rng.integers(0, 10, 16)
-    model = digits_cnn(eta=0.3, lmbd=1e-3)
+    model = digits_cnn(learning_rate=0.3, l2=1e-3)
     model.set_weights([weights[n] for n in PARAMETER_NAMES])
     net = lecture_network({k: v.astype(float) for k, v in weights.items()}, l2=1e-3)
     logits = net.forward(x.astype(float))
