@@ -110,10 +110,10 @@ def test_grid_search_reports_every_configuration(digits):
     "rates, factors, message",
     [
         ([], [1e-3], "learning_rates must not be empty"),
-        ([0.0], [1e-3], "learning_rate must be a finite real number > 0; got 0.0"),
-        ([-1.0], [1e-3], "learning_rate must be a finite real number > 0"),
-        ([0.1], [-1e-3], "l2 must be a finite real number >= 0; got -0.001"),
-        ([float("nan")], [0.0], "learning_rate must be a finite real number > 0; got nan"),
+        ([0.0], [1e-3], r"learning_rates\[0\] must be a finite real number > 0; got 0.0"),
+        ([0.1, -1.0], [1e-3], r"learning_rates\[1\] must be a finite real number > 0"),
+        ([0.1], [-1e-3], r"l2_factors\[0\] must be a finite real number >= 0; got -0.001"),
+        ([float("nan")], [0.0], r"learning_rates\[0\] must be a finite real number > 0; got nan"),
     ],
 )
 def test_bad_hyperparameters_are_rejected(digits, rates, factors, message):
@@ -166,6 +166,8 @@ def test_fused_fit_checks_labels(digits, labels, error, message):
         (lambda x, y, w: fused_fit(x * np.nan, y, [0.1], [0.0], w, 1), ValueError, "x must hold finite"),
         (lambda x, y, w: fused_predict(w, x, batch_size=0), ValueError, "batch_size must be an int >= 1"),
         (lambda x, y, w: separate_fits(x, y, [0.1], [0.0, 1.0], w, 1), ValueError, "must pair up"),
+        (lambda x, y, w: fused_predict(w, x[..., None][:, :, :, [0, 0]]), ValueError, "x has 2 channels"),
+        (lambda x, y, w: fused_fit(x[:, :6, :6], y, [0.1], [0.0], w, 1), ValueError, "x's images of 6x6"),
     ],
 )
 def test_fused_fit_rejects_bad_arguments(digits, call, error, message):

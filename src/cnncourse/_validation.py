@@ -212,8 +212,11 @@ def check_array(
 
 
 def as_float(array: np.ndarray) -> np.ndarray:
-    """Integer and bool arrays as float64 (no overflow); float arrays unchanged."""
-    return array.astype(np.float64) if array.dtype.kind in INTEGER_KINDS else array
+    """Integer, bool and float16 arrays as float64 (nothing overflows at uint8's 255 or
+    float16's 65504); float32 and float64 arrays unchanged."""
+    if array.dtype.kind in INTEGER_KINDS or array.dtype == np.float16:
+        return array.astype(np.float64)
+    return array
 
 
 def check_labels(labels, name: str, n_classes: int, n_examples: int | None = None) -> np.ndarray:
@@ -241,6 +244,8 @@ def check_labels(labels, name: str, n_classes: int, n_examples: int | None = Non
             f"{name} must be a 1-D array of class indices, one per example; "
             f"got shape {array.shape}"
         )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     if n_examples is not None and len(array) != n_examples:
         raise ValueError(
             f"{name} must hold one label per example ({n_examples}); got {len(array)}"

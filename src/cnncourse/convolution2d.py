@@ -62,8 +62,8 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding=0, dilation: int =
     before, after = _pads(n, span, stride, padding)
     if n + before + after < span:
         raise ValueError(
-            f"the kernel (span {span}) is larger than the padded input "
-            f"({n} + {before} + {after})"
+            f"the kernel k = {k} (span {span} with dilation {dilation}) is larger than the "
+            f"padded input n = {n} + {before} + {after}"
         )
     return (n + before + after - span) // stride + 1
 
@@ -104,8 +104,8 @@ def _output_shape(x_shape, kh: int, kw: int, stride: int, padding, dilation: int
         top, bottom = _pads(x_shape[1], span_h, stride, padding)
         left, right = _pads(x_shape[2], span_w, stride, padding)
         raise ValueError(
-            f"the kernel ({kh}x{kw}, span {span_h}x{span_w}) is larger than the padded "
-            f"input ({x_shape[1] + top + bottom}x{x_shape[2] + left + right})"
+            f"the kernel (kh x kw = {kh}x{kw}, span {span_h}x{span_w}) is larger than the "
+            f"padded input ({x_shape[1] + top + bottom}x{x_shape[2] + left + right})"
         ) from None
 
 
@@ -272,7 +272,7 @@ def doubly_block_toeplitz(kernel, input_shape: tuple[int, int]) -> np.ndarray:
     kernel = as_float(check_array(kernel, "kernel", ndim=2, shape_hint="(kh, kw)"))
     if not isinstance(input_shape, tuple | list) or len(input_shape) != 2:
         raise ValueError(f"input_shape must be (H, W); got {input_shape!r}")
-    height, width = (_positive_int(name, v) for name, v in zip("HW", input_shape, strict=True))
+    height, width = (_positive_int(f"input_shape[{i}]", v) for i, v in enumerate(input_shape))
     kh, kw = kernel.shape
     out_h = conv_output_size(height, kh)
     out_w = conv_output_size(width, kw)

@@ -24,12 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cnncourse._validation import check_array, check_int, check_labels
+from cnncourse._validation import check_array, check_float, check_int, check_labels
 from cnncourse.models import (
     PARAMETER_NAMES,
     PARAMETER_SHAPES,
     REGULARISED,
-    check_hyperparameters,
     digits_cnn,
     initial_weights,
 )
@@ -57,14 +56,47 @@ def _as_images(x, name: str = "x") -> np.ndarray:
     return x[..., None] if x.ndim == 3 else x
 
 
+def _check_values(values, name: str, positive: bool) -> np.ndarray:
+    """A 1-D array of finite learning rates (> 0) or L2 factors (>= 0), as float64."""
+    values = np.atleast_1d(check_array(values, name, ndim=(0, 1))).astype(np.float64)
+    for index, value in enumerate(values):
+        check_float(value, f"{name}[{index}]", min_value=0, include_min=not positive)
+    return values
+
+
 def _check_grid(learning_rates, l2_factors) -> tuple[np.ndarray, np.ndarray]:
-    learning_rates = np.atleast_1d(check_array(learning_rates, "learning_rates", ndim=(0, 1)))
-    l2_factors = np.atleast_1d(check_array(l2_factors, "l2_factors", ndim=(0, 1)))
-    for learning_rate in learning_rates:
-        check_hyperparameters(float(learning_rate), 0.0)
-    for l2 in l2_factors:
-        check_hyperparameters(1.0, float(l2))
-    return learning_rates.astype(float), l2_factors.astype(float)
+    return (
+        _check_values(learning_rates, "learning_rates", positive=True),
+        _check_values(l2_factors, "l2_factors", positive=False),
+    )
+
+
+def _check_pairs(learning_rates, l2_factors) -> tuple[np.ndarray, np.ndarray]:
+    learning_rates, l2_factors = _check_grid(learning_rates, l2_factors)
+    if learning_rates.shape != l2_factors.shape:
+        raise ValueError(
+            "learning_rates and l2_factors must pair up, one of each per configuration; "
+            f"got {learning_rates.shape} and {l2_factors.shape}"
+        )
+    return learning_rates, l2_factors
+
+
+def _check_images_fit(x: np.ndarray, weights: dict[str, np.ndarray]) -> None:
+    """x's channels and size must be those the weights were made for."""
+    k, _, channels, filters = weights["conv_kernel"].shape[-4:]
+    if x.shape[3] != channels:
+        raise ValueError(
+            f"x has {x.shape[3]} channels but the weights expect {channels}: x must be "
+            f"(N, H, W, {channels})"
+        )
+    features = max((x.shape[1] - k + 1) // 2, 0) * max((x.shape[2] - k + 1) // 2, 0) * filters
+    if features != weights["hidden_kernel"].shape[-2]:
+        raise ValueError(
+            f"x's images of {x.shape[1]}x{x.shape[2]} give {features} features after the "
+            f"convolution and pooling, but the weights expect "
+            f"{weights['hidden_kernel'].shape[-2]}: use the image size the weights were "
+            "made for (initial_weights(seed, input_shape=...))"
+        )
 
 
 def _forward(params, x):
@@ -147,21 +179,13 @@ def fused_fit(
     import tensorflow as tf
 
     x = _as_images(x)
-    learning_rates = check_array(learning_rates, "learning_rates", ndim=(0, 1))
-    l2_factors = check_array(l2_factors, "l2_factors", ndim=(0, 1))
-    learning_rates, l2_factors = learning_rates.ravel(), l2_factors.ravel()
-    if learning_rates.shape != l2_factors.shape:
-        raise ValueError(
-            "learning_rates and l2_factors must pair up, one of each per configuration; "
-            f"got {learning_rates.shape} and {l2_factors.shape}"
-        )
-    for learning_rate, l2 in zip(learning_rates, l2_factors, strict=True):
-        check_hyperparameters(float(learning_rate), float(l2))
+    learning_rates, l2_factors = _check_pairs(learning_rates, l2_factors)
     epochs = check_int(epochs, "epochs", min_value=1)
     batch_size = check_int(batch_size, "batch_size", min_value=1)
     if shuffle_seed is not None:
         shuffle_seed = check_int(shuffle_seed, "shuffle_seed", min_value=0)
     weights = _check_weights(weights)
+    _check_images_fit(x, weights)
     n_classes = weights["out_bias"].shape[-1]
     y = check_labels(y, "y", n_classes, n_examples=len(x))
     learning_rates = learning_rates.astype(np.float32)
@@ -256,18 +280,16 @@ def separate_fits(
         (so :func:`fused_predict` takes them too).
     """
     x = _as_images(x)
-    learning_rates, l2_factors = (
-        check_array(values, name, ndim=(0, 1)).ravel()
-        for values, name in ((learning_rates, "learning_rates"), (l2_factors, "l2_factors"))
-    )
-    if learning_rates.shape != l2_factors.shape:
-        raise ValueError(
-            "learning_rates and l2_factors must pair up, one of each per configuration; "
-            f"got {learning_rates.shape} and {l2_factors.shape}"
-        )
+    learning_rates, l2_factors = _check_pairs(learning_rates, l2_factors)
     epochs = check_int(epochs, "epochs", min_value=1)
     batch_size = check_int(batch_size, "batch_size", min_value=1)
     weights = _check_weights(weights)
+    if weights["conv_kernel"].ndim != 4:
+        raise ValueError(
+            "weights must be those of one network (no leading axis G); "
+            f"got conv_kernel of shape {weights['conv_kernel'].shape}"
+        )
+    _check_images_fit(x, weights)
     n_classes = weights["out_bias"].shape[-1]
     y = check_labels(y, "y", n_classes, n_examples=len(x))
     finals = []
@@ -318,6 +340,7 @@ def fused_predict(weights: dict[str, np.ndarray], x, batch_size: int = 512) -> n
     weights = _check_weights(weights)
     if weights["conv_kernel"].ndim != 5:
         weights = {name: value[None] for name, value in weights.items()}  # one network
+    _check_images_fit(x, weights)
     params = {name: tf.constant(w) for name, w in weights.items()}
     parts = [
         tf.nn.softmax(_forward(params, tf.constant(x[s : s + batch_size]))).numpy()

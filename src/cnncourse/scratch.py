@@ -255,6 +255,8 @@ class Sequential:
             Each row sums to 1; ``predict(x).argmax(axis=1)`` are the predicted classes.
         """
         x = check_array(x, "x")
+        if x.ndim == 0:
+            raise ValueError(f"x must be a batch with at least 1 dimension; got shape {x.shape}")
         batch_size = check_int(batch_size, "batch_size", min_value=1)
         logits = np.concatenate(
             [
