@@ -157,8 +157,9 @@ def set_seed(seed: int, *, keras: bool | None = None) -> None:
     ``PYTHONHASHSEED`` cannot be changed in a running interpreter; nothing in the course
     depends on the order of a set of strings.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
+    from cnncourse._validation import check_int
+
+    seed = check_int(seed, "seed", min_value=0)
     random.seed(seed)
     import numpy as np
 

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cnncourse._validation import check_float, check_int
 from cnncourse.config import DATA_ENV, settings
 
 CACHE_ENV = "CNNCOURSE_CACHE"
@@ -499,8 +500,10 @@ def load_digits(test_size: float = 0.2, seed: int = 0) -> Dataset:
     >>> x_train.shape, x_test.shape, int(x_train.max())
     ((1437, 8, 8), (360, 8, 8), 16)
     """
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must lie strictly between 0 and 1; got {test_size!r}")
+    test_size = check_float(
+        test_size, "test_size", min_value=0, max_value=1, include_min=False, include_max=False
+    )
+    seed = check_int(seed, "seed", min_value=0)
     from sklearn.datasets import load_digits as sklearn_digits
     from sklearn.model_selection import train_test_split
 
