@@ -275,7 +275,8 @@ def download(
         Seconds to wait for the connection and for each read.
     deadline : float or None
         Seconds the whole download may take (a server trickling a byte now and then
-        never trips ``timeout``); None for no limit.
+        never trips ``timeout``); None for no limit. It is checked after every read, so
+        a download stops at most ``timeout`` seconds after the deadline.
 
     Raises
     ------

@@ -224,7 +224,24 @@ def softmax(z, axis: int = -1) -> np.ndarray:
 
 
 def one_hot(labels, n_classes: int) -> np.ndarray:
-    """Rows of the identity matrix: ``one_hot([2], 3) == [[0, 0, 1]]``."""
+    """Rows of the identity matrix: label k becomes :math:`e_k`, the k-th unit vector.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Class indices in [0, n_classes).
+    n_classes : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, n_classes)
+
+    Examples
+    --------
+    >>> one_hot([2, 0], 3)
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
     n_classes = check_int(n_classes, "n_classes", min_value=1)
     return np.eye(n_classes)[check_labels(labels, "labels", n_classes)]
 
