@@ -33,5 +33,5 @@ def test_median_time_measures_a_sleep():
 def test_median_time_rejects_zero_repeats():
     from cnncourse.timing import median_time
 
-    with pytest.raises(ValueError, match="repeat must be at least 1"):
+    with pytest.raises(ValueError, match="repeat must be an int >= 1"):
         median_time(lambda: None, repeat=0)
