@@ -1,6 +1,6 @@
 """1-D convolution: FFT against the direct sum, the crossover, exact integer products.
 
-Claims (issue 3): the FFT route is at least 5x faster than the direct sum at n = 4096;
+Claims: the FFT route is at least 5x faster than the direct sum at n = 4096;
 integer products by FFT are exact up to n = 16384 with coefficients in [-9, 9].
 """
 

@@ -1,25 +1,31 @@
 """Shared fixtures: a local HTTP server for the download tests, a clean environment.
 
-The course's command-line tools (``tools/*.py``: the notebook runner, the site, slide and
-student builders, the browser check) are scripts, not a package; their folder goes on
-``sys.path`` here so that tests import them by name.
+The course's tools are the package ``tools`` at the repository root (pytest puts the root
+on ``sys.path``: ``pythonpath`` in pyproject.toml), so tests import them by name.
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import sys
+import os
 import threading
-from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from cnncourse import config, data
 
-TOOLS = Path(__file__).resolve().parents[1] / "tools"
-if str(TOOLS) not in sys.path:
-    sys.path.insert(0, str(TOOLS))
+# Property tests: no per-example deadline (a first call can compile or import), and in CI
+# (CI=true) a fixed sequence of examples, so that a red run can be replayed exactly.
+settings.register_profile("course", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "course")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The course-build tests last: they use the notebooks that nbval executed in this run."""
+    items.sort(key=lambda item: item.path.name == "test_course_build.py")
 
 
 @pytest.fixture

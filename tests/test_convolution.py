@@ -110,15 +110,46 @@ def test_polymul_matches_evaluation_of_the_product():
     [
         (lambda: convolve1d([[1, 2]], [1]), r"x must be a 1-D array; got shape \(1, 2\)"),
         (lambda: convolve1d([1], []), "w must not be empty"),
-        (lambda: convolve1d([1j], [1]), "x must hold real numbers; got dtype complex128"),
+        (lambda: convolve1d([1j], [1]), r"x must hold real numbers \(a bool, int or float dtype\); got dtype complex128"),
         (lambda: convolve1d([1], [1], mode="circular"), "mode must be one of"),
         (lambda: convolve1d([1], [1], method="magic"), "method must be one of"),
-        (lambda: toeplitz_matrix([1, 2], 0), "n must be a positive int; got 0"),
-        (lambda: toeplitz_matrix([1, 2], 2.5), "n must be a positive int"),
+        (lambda: toeplitz_matrix([1, 2], 0), "n must be an int >= 1; got 0"),
+        (lambda: toeplitz_matrix([1, 2], 2.5), r"n must be an int >= 1; got 2.5 \(float\)"),
         (lambda: polymul([], [1]), "a must not be empty"),
         (lambda: polymul([1], [1], method="karatsuba"), "method must be one of"),
     ],
 )
 def test_bad_input_is_rejected_with_a_clear_message(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+# ---------------------------------------------------------------- integers never overflow
+
+
+@pytest.mark.parametrize("method", ["direct", "toeplitz"])
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.int32, np.bool_])
+def test_small_integer_dtypes_do_not_overflow(dtype, method):
+    x = np.array([100, 127, 1], dtype=dtype)
+    w = np.array([100, 3], dtype=dtype)
+    expected = np.convolve(x.astype(np.int64), w.astype(np.int64))
+    result = convolve1d(x, w, method=method)
+    assert result.dtype == np.int64
+    np.testing.assert_array_equal(result, expected)
+
+
+def test_int8_convolution_of_100_with_itself_is_10000():
+    assert convolve1d(np.array([100], np.int8), np.array([100], np.int8)).tolist() == [10000]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_polymul_stays_exact_beyond_int64(method):
+    assert polymul([2**62], [4], method=method).tolist() == [2**64]
+    big = polymul([2**40, 3], [2**40, 5], method=method).tolist()
+    assert big == [2**80, 8 * 2**40, 15]
+
+
+def test_uint64_values_above_int64_are_kept_exact():
+    a = np.array([2**63 + 5], dtype=np.uint64)
+    assert polymul(a, [1]).tolist() == [2**63 + 5]
+    assert convolve1d(a, np.array([2], np.uint64)).tolist() == [2**64 + 10]

@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 from scipy import signal
 
 from cnncourse.convolution import (
+    col2im,
     conv2d,
     conv2d_im2col,
+    conv2d_loops,
     conv_output_size,
     doubly_block_toeplitz,
     im2col,
@@ -135,16 +137,16 @@ def test_integer_padding_equals_explicit_zero_padding():
     [
         (
             lambda: conv2d(np.zeros((3, 3, 1)), np.zeros((2, 2))),
-            r"image must be 2-D \(H, W\); got shape \(3, 3, 1\)",
+            r"image must be a 2-D array of shape \(H, W\); got shape \(3, 3, 1\)",
         ),
-        (lambda: conv2d(np.zeros((3, 3)), np.zeros(2)), "kernel must be 2-D"),
+        (lambda: conv2d(np.zeros((3, 3)), np.zeros(2)), r"kernel must be a 2-D array of shape \(kh, kw\)"),
         (
             lambda: conv2d(np.zeros((3, 3)), np.zeros((4, 4))),
             r"larger than the padded input \(3x3\)",
         ),
         (
             lambda: conv2d(np.zeros((3, 3)), np.zeros((2, 2)), stride=0),
-            "stride must be a positive int; got 0",
+            "stride must be an int >= 1; got 0",
         ),
         (
             lambda: conv2d(np.zeros((3, 3)), np.zeros((2, 2)), padding="full"),
@@ -154,24 +156,60 @@ def test_integer_padding_equals_explicit_zero_padding():
             lambda: conv2d(np.zeros((3, 3)), np.zeros((2, 2)), padding=-1),
             "padding must be an int >= 0",
         ),
-        (lambda: im2col(np.zeros((3, 3, 1)), 2, 2), r"x must be a batch of shape \(N, H, W, C\)"),
+        (lambda: im2col(np.zeros((3, 3, 1)), 2, 2), r"x must be a 4-D array of shape \(N, H, W, C\)"),
         (
             lambda: conv2d_im2col(np.zeros((1, 4, 4, 3)), np.zeros((2, 2, 2, 5))),
             "w has 2 input channels but x has 3",
         ),
         (
             lambda: conv2d_im2col(np.zeros((1, 4, 4, 3)), np.zeros((2, 2, 3))),
-            r"w must have shape \(kh, kw, C, F\)",
+            r"w must be a 4-D array of shape \(kh, kw, C, F\)",
         ),
         (
             lambda: conv2d_im2col(np.zeros((1, 4, 4, 3)), np.zeros((2, 2, 3, 5)), np.zeros(4)),
             r"b must have shape \(5,\)",
         ),
-        (lambda: conv_output_size(0, 3), "n must be a positive int"),
-        (lambda: conv_output_size(5, 3, padding=-1), "padding must be a non-negative int"),
+        (lambda: conv_output_size(0, 3), "n must be an int >= 1"),
+        (lambda: conv_output_size(5, 3, padding=-1), r"padding must be an int >= 0, \"valid\" or \"same\"; got -1"),
         (lambda: doubly_block_toeplitz(np.zeros((2, 2)), (3,)), r"input_shape must be \(H, W\)"),
     ],
 )
 def test_bad_input_is_rejected_with_a_clear_message(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+
+
+# ---------------------------------------------------------------- integers never overflow
+
+
+def test_uint8_images_do_not_overflow():
+    x = np.full((1, 3, 3, 1), 200, np.uint8)
+    w = np.ones((3, 3, 1, 1), np.uint8)
+    assert conv2d_im2col(x, w).ravel().tolist() == [1800.0]
+    assert conv2d_loops(x, w).ravel().tolist() == [1800.0]
+    assert conv2d(x[0, :, :, 0], w[:, :, 0, 0]).ravel().tolist() == [1800.0]
+    b = np.array([100], np.uint8)
+    assert conv2d_im2col(x, w, b).ravel().tolist() == [1900.0]
+
+
+def test_col2im_of_integers_does_not_overflow():
+    columns = np.full((4, 4), 200, np.uint8)
+    folded = col2im(columns, (1, 3, 3, 1), 2, 2)
+    assert folded[0, 1, 1, 0] == 800
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: col2im(np.zeros((4, 4)), (0, 3, 3, 1), 2, 2), r"x_shape\[0\] must be an int >= 1"),
+        (lambda: col2im(np.zeros((0, 4)), (0, 3, 3, 1), 2, 2), "columns must not be empty"),
+        (lambda: col2im(np.zeros((0, 0)), (1, 3, 3, 1), 2, 2), "columns must not be empty"),
+        (lambda: conv2d_im2col(np.zeros((0, 3, 3, 1)), np.ones((2, 2, 1, 1))), "x must not be empty"),
+        (lambda: im2col(np.zeros((1, 3, 3, 1)), 2, 2, stride=True), "stride must be an int"),
+        (lambda: conv2d(np.zeros((3, 3)), np.zeros((2, 2)), padding=1.5), "padding must be an int"),
+        (lambda: conv2d(np.zeros((3, 3), object), np.zeros((2, 2))), "image must hold real numbers"),
+    ],
+)
+def test_empty_and_degenerate_inputs_raise(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
         call()

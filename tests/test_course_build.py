@@ -1,85 +1,74 @@
 """The whole course, built the way an instructor builds it, and opened in a real browser.
 
-A session fixture executes every notebook (in the mode CNNCOURSE_QUICK selects) with
-the kernel kept alive, so that after the last cell it can run each exercise's stub
-again and then its check: the check must fail on the stub. The executed notebooks then
-feed the same builders as ``make site``, ``make slides`` and ``make student``, and
-headless Chromium opens the site and the decks.
+The notebooks are executed once per test run, by nbval (``notebooks/conftest.py`` keeps
+what it executed and, in the same kernel, runs each exercise's stub and then its check
+again: the check must fail on the stub). These tests build the student copies, the site
+and the decks from those executed notebooks, and headless Chromium opens the site and the
+decks. Run on their own (``pytest tests/test_course_build.py``), they execute the course
+first with the same settings (:mod:`tools.execution`).
 
 Screenshots land in ``build/test-screenshots/``: look at them.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
+import runpy
 import shutil
 import time
 from pathlib import Path
 
-import browser_check as browser
-import build_site as site_builder
-import build_slides as slides_builder
-import make_student as student
 import nbformat
 import pytest
-import run_notebooks as runner
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
 from cnncourse import config
+from tools import browser_check as browser
+from tools import build_site as site_builder
+from tools import build_slides as slides_builder
+from tools import execution
+from tools import make_student as student
+from tools import run_notebooks as runner
+from tools.paths import BUILD, lectures
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-SCREENSHOTS = ROOT / "build" / "test-screenshots"
+pytestmark = pytest.mark.slow
+NOTEBOOKS = lectures()
+SCREENSHOTS = BUILD / "test-screenshots"
+_WRONG_FILE = Path(__file__).with_name("wrong_answers.py")
+WRONG_ANSWERS = runpy.run_path(str(_WRONG_FILE))["WRONG_ANSWERS"] if _WRONG_FILE.is_file() else {}
 
 
-def execute_and_probe(path: Path) -> tuple[nbformat.NotebookNode, float, list[str]]:
-    """Run the notebook; then, in the same kernel, each exercise's stub and check again.
-
-    Returns the executed notebook, its run time, and the error name each probed check
-    raised (``""`` where a check passed on the stub, which is a defect).
-    """
+def execute_and_probe(path: Path) -> execution.Executed:
+    """Run the notebook; then, in the same kernel, each exercise's stub and check again."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    probes = []
+    client = execution.client(nb, path.parent)
     start = time.perf_counter()
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         seconds = time.perf_counter() - start
-        for stub, _, check in student.exercises(nb):
-            client.execute_cell(copy.deepcopy(nb.cells[stub]), stub)
-            try:
-                client.execute_cell(copy.deepcopy(nb.cells[check]), check)
-                probes.append("")
-            except CellExecutionError as error:
-                probes.append(error.ename)
-    return nb, seconds, probes
+        probes, wrong = execution.probe_exercises(client.kc, nb, student.exercises(nb), WRONG_ANSWERS.get(path.name))
+    return execution.Executed(nb=nb, seconds=seconds, complete=True, probes=probes, source=str(path),
+                              wrong_accepted=wrong)
 
 
 @pytest.fixture(scope="session")
 def course(tmp_path_factory):
-    """Every notebook executed and probed; a build folder like the one make notebooks writes."""
-    os.environ["MPLBACKEND"] = runner.INLINE_BACKEND     # figures, as in make notebooks
+    """Every notebook executed and probed (by nbval in this run, or here); a build folder
+    like the one make notebooks writes."""
     build = tmp_path_factory.mktemp("build")
     (build / "notebooks").mkdir()
-    executed, probes, results = {}, {}, []
+    executed, probes, wrong, results = {}, {}, {}, []
     for path in NOTEBOOKS:
-        nb, seconds, probed = execute_and_probe(path)
-        nbformat.write(nb, build / "notebooks" / path.name)
-        executed[path.name], probes[path.name] = nb, probed
-        results.append({"notebook": path.name, "mode": config.settings().mode, "seconds": round(seconds, 1),
-                        "status": "ok", "detail": "", "headlines": runner.headlines_of(nb)})
-    (build / "status.json").write_text(json.dumps(runner.status_document(config.settings().mode, results)))
-    return {"build": build, "executed": executed, "probes": probes}
+        run = execution.EXECUTED.get(path.name)
+        if run is None:                          # nbval did not run it in this session
+            run = execute_and_probe(path)
+        assert run.complete, f"{path.name} failed under nbval: see its failing cell above"
+        nbformat.write(run.nb, build / "notebooks" / path.name)
+        executed[path.name], probes[path.name], wrong[path.name] = run.nb, run.probes, run.wrong_accepted
+        results.append(runner.result(path, run.seconds, "ok", "", run.nb))
+    runner.write_status(build, config.settings().mode, results, partial=False)
+    return {"build": build, "executed": executed, "probes": probes, "wrong": wrong}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -91,6 +80,12 @@ def test_every_check_passes_with_the_solution_and_fails_on_the_stub(course, path
         assert "passed" in printed, f"check cell {check} ran after the solution without saying it passed"
     assert course["probes"][path.name] == ["ExerciseNotDone"] * len(found), \
         "each check, run again after its stub, must fail with ExerciseNotDone"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_check_rejects_plausible_wrong_answers(course, path):
+    """tests/wrong_answers.py: each answer replaces the solution, then the check must fail."""
+    assert not course["wrong"][path.name], "\n\n".join(course["wrong"][path.name])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
+import os
 import pickle
 import socket
+import socketserver
 import tarfile
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -243,6 +248,227 @@ def test_cifar10_tarball_without_batches_is_rejected(tmp_path):
     assert files_in(tmp_path) == ["empty.tar.gz"]
 
 
+# ---------------------------------------------------------------------------- damaged files
+
+
+def good_npz_bytes(tmp_path: Path) -> bytes:
+    write_mnist_like(tmp_path / "good" / "mnist.npz", n_train=40)
+    return (tmp_path / "good" / "mnist.npz").read_bytes()
+
+
+def corrupt_in_the_middle(blob: bytes) -> bytes:
+    middle = len(blob) // 2  # inside x_train's bytes: the CRC no longer matches
+    return blob[:middle] + bytes(b ^ 0xFF for b in blob[middle : middle + 64]) + blob[middle + 64 :]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda blob: b"",  # empty
+        lambda blob: blob[: len(blob) // 2],  # truncated download
+        lambda blob: blob[:-30],  # central directory cut
+        corrupt_in_the_middle,  # flipped bytes: CRC error
+    ],
+    ids=["empty", "truncated", "cut-directory", "corrupted"],
+)
+@pytest.mark.parametrize("where", ["cache", "environment"])
+def test_a_damaged_npz_names_the_file_and_says_what_to_do(
+    clean_env, monkeypatch, tmp_path, damage, where
+):
+    folder = clean_env if where == "cache" else tmp_path / "shared"
+    if where == "environment":
+        monkeypatch.setenv(config.DATA_ENV, str(folder))
+    folder.mkdir(parents=True)
+    (folder / "mnist.npz").write_bytes(damage(good_npz_bytes(tmp_path)))
+    with pytest.raises(data.DataFormatError) as raised:
+        data.load_mnist(download=False)
+    message = str(raised.value)
+    assert str(folder / "mnist.npz") in message
+    assert "damaged" in message and "Delete it or replace it" in message
+
+
+def test_environment_variable_naming_a_file_is_explained(clean_env, monkeypatch, tmp_path):
+    write_mnist_like(tmp_path / "shared" / "mnist.npz")
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "shared" / "mnist.npz"))
+    with pytest.raises(data.DataLocationError) as raised:
+        data.load_mnist(download=False)
+    message = str(raised.value)
+    assert "is a file, not a folder" in message and "CNNCOURSE_DATA" in message
+    assert str(tmp_path / "shared") in message
+
+
+def test_unwritable_cache_gives_the_course_error(clean_env, http_server, monkeypatch):
+    served, base = http_server
+    write_mnist_like(served / "mnist.npz")
+    digest = data.sha256sum(served / "mnist.npz")
+    monkeypatch.setitem(data.SOURCES, "mnist.npz", data.Source(f"{base}/mnist.npz", digest, 0.1, ""))
+    clean_env.mkdir(parents=True)
+
+    def read_only(*args, **kwargs):  # what mkstemp does in a read-only folder (even as root)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(data.tempfile, "mkstemp", read_only)
+    with pytest.raises(data.DataNotFoundError) as raised:
+        data.load_mnist()
+    message = str(raised.value)
+    assert f"cannot write into {clean_env} (Permission denied)" in message
+    assert "CNNCOURSE_CACHE" in message and "Put mnist.npz" in message
+    assert files_in(clean_env) == []
+
+
+def test_cache_below_a_file_gives_the_course_error(clean_env, http_server, monkeypatch, tmp_path):
+    served, base = http_server
+    write_mnist_like(served / "mnist.npz")
+    digest = data.sha256sum(served / "mnist.npz")
+    monkeypatch.setitem(data.SOURCES, "mnist.npz", data.Source(f"{base}/mnist.npz", digest, 0.1, ""))
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "a-file" / "cache"))
+    with pytest.raises(data.DataNotFoundError, match="cannot write into"):
+        data.load_mnist()
+
+
+# ---------------------------------------------------------------------------- bad servers
+
+
+class _RawHandler(socketserver.BaseRequestHandler):
+    reply = staticmethod(lambda sock: None)
+
+    def handle(self):
+        self.request.recv(65536)  # the request
+        try:
+            type(self).reply(self.request)
+        except OSError:
+            pass  # the client gave up: fine
+
+
+@pytest.fixture
+def raw_server():
+    """A 127.0.0.1 server whose reply is written by hand: ``start(reply)`` gives its URL."""
+    servers = []
+
+    def start(reply):
+        handler = type("Handler", (_RawHandler,), {"reply": staticmethod(reply)})
+        server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/file.bin"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def truncated_chunked(sock):
+    sock.sendall(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"10\r\n0123456789abcdef\r\n400\r\nonly a few bytes of a 1024-byte chunk"
+    )
+
+
+def garbage_status_line(sock):
+    sock.sendall(b"HELLO THERE\r\n\r\nnot http at all")
+
+
+def short_content_length(sock):
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly forty-two bytes of a thousand......")
+
+
+def trickle(sock):
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+    for _ in range(200):  # one byte every 50 ms: never idle for a whole read timeout
+        sock.sendall(b"x")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize(
+    "reply, message",
+    [
+        (truncated_chunked, "IncompleteRead"),
+        (garbage_status_line, "BadStatusLine"),
+        (short_content_length, "cut off after 40 of 1,000 bytes"),
+    ],
+)
+def test_malformed_replies_raise_download_error_and_leave_nothing(raw_server, tmp_path, reply, message):
+    url = raw_server(reply)
+    with pytest.raises(data.DownloadError, match=message):
+        data.download(url, tmp_path / "out" / "file.bin", "0" * 64, timeout=5)
+    assert files_in(tmp_path / "out") == []
+
+
+def test_a_trickling_server_hits_the_overall_deadline(raw_server, tmp_path):
+    url = raw_server(trickle)
+    with pytest.raises(data.DownloadError, match="deadline of 0.3 s"):
+        data.download(url, tmp_path / "out" / "file.bin", "0" * 64, timeout=5, deadline=0.3)
+    assert files_in(tmp_path / "out") == []
+
+
+def test_an_interrupted_download_leaves_nothing(http_server, tmp_path, monkeypatch):
+    served, base = http_server
+    (served / "file.bin").write_bytes(b"x" * 5000)
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(data.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        data.download(f"{base}/file.bin", tmp_path / "out" / "file.bin", hashlib.sha256(b"x" * 5000).hexdigest())
+    assert files_in(tmp_path / "out") == []
+
+
+def test_cifar10_download_leaves_a_users_tarball_alone(clean_env, http_server, monkeypatch):
+    served, base = http_server
+    fake_cifar_tarball(served / "cifar.tar.gz")
+    digest = data.sha256sum(served / "cifar.tar.gz")
+    monkeypatch.setitem(
+        data.SOURCES, "cifar10.npz", data.Source(f"{base}/cifar.tar.gz", digest, 0.1, "")
+    )
+    clean_env.mkdir(parents=True)
+    for name in ("cifar10.tar.gz", "cifar-10-python.tar.gz"):
+        (clean_env / name).write_bytes(b"a file of the user's")
+    names = []
+    real_download = data.download
+
+    def spy(url, destination, *args, **kwargs):
+        names.append(Path(destination).name)
+        return real_download(url, destination, *args, **kwargs)
+
+    monkeypatch.setattr(data, "download", spy)
+    data.load_cifar10()
+    data.fetch("cifar10.npz")  # a second download gets another temporary name
+    assert len(set(names)) == 2 and all(n.startswith(".cifar-10-python.") for n in names)
+    assert files_in(clean_env) == ["cifar-10-python.tar.gz", "cifar10.npz", "cifar10.tar.gz"]
+    for name in ("cifar10.tar.gz", "cifar-10-python.tar.gz"):
+        assert (clean_env / name).read_bytes() == b"a file of the user's"
+
+
+def test_a_failed_cifar10_download_leaves_nothing(clean_env, http_server, monkeypatch):
+    _, base = http_server
+    monkeypatch.setitem(
+        data.SOURCES, "cifar10.npz", data.Source(f"{base}/missing.tar.gz", "0" * 64, 0.1, "")
+    )
+    with pytest.raises(data.DataNotFoundError):
+        data.load_cifar10()
+    assert files_in(clean_env) == []
+
+
+# ---------------------------------------------------------------------------- datasets
+
+
+def test_datasets_can_be_copied_and_pickled(clean_env):
+    dataset = data.load_digits()
+    for clone in (copy.deepcopy(dataset), pickle.loads(pickle.dumps(dataset)), copy.copy(dataset)):
+        assert isinstance(clone, data.Dataset)
+        assert clone.info == dataset.info
+        for ours, theirs in zip(clone, dataset, strict=True):
+            for a, b in zip(ours, theirs, strict=True):
+                np.testing.assert_array_equal(a, b)
+    deep = copy.deepcopy(dataset)
+    assert deep[0][0] is not dataset[0][0]
+    assert os.fspath(str(deep.info)) == str(dataset.info)
+
+
 # ---------------------------------------------------------------------------- digits
 
 
@@ -264,7 +490,7 @@ def test_digits_split_is_stratified_seeded_and_uint8():
 
 @pytest.mark.parametrize("test_size", [0, 1, -0.1, 1.5])
 def test_digits_rejects_bad_test_size(test_size):
-    with pytest.raises(ValueError, match="test_size must lie strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"test_size must be a finite real number in \(0, 1\)"):
         data.load_digits(test_size=test_size)
 
 

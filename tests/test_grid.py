@@ -5,16 +5,9 @@ import pandas as pd
 import pytest
 
 from cnncourse.data import load_digits
-from cnncourse.grid import (
-    PARAMETER_NAMES,
-    fused_fit,
-    grid_search,
-    initial_weights,
-    plot_accuracy_heatmaps,
-    validation_split,
-)
-from cnncourse.layers import one_hot
-from cnncourse.models import digits_cnn
+from cnncourse.grid import fused_fit, fused_predict, grid_search, separate_fits, validation_split
+from cnncourse.models import PARAMETER_NAMES, initial_weights
+from cnncourse.plots import plot_accuracy_heatmaps
 
 LECTURE_GRID = np.logspace(-5, 1, 7)
 
@@ -25,23 +18,10 @@ def digits():
     return (x_train / 16).astype("float32"), y_train, (x_test / 16).astype("float32"), y_test
 
 
-def separate_fits(x, y, etas, lmbds, weights, epochs):
-    """The lecture's route: one compiled Keras model and one fit per configuration."""
-    finals = []
-    for eta, lmbd in zip(etas, lmbds, strict=True):
-        model = digits_cnn(float(eta), float(lmbd))
-        model.set_weights([weights[name] for name in PARAMETER_NAMES])
-        model.fit(
-            x[..., None], one_hot(y, 10), epochs=epochs, batch_size=100, shuffle=False, verbose=0
-        )
-        finals.append(dict(zip(PARAMETER_NAMES, model.get_weights(), strict=True)))
-    return finals
-
-
 def assert_same_weights(fused, separate, rtol):
-    for g, weights in enumerate(separate):
+    for g in range(len(separate["conv_bias"])):
         for name in PARAMETER_NAMES:
-            ours, theirs = fused.weights[name][g], weights[name]
+            ours, theirs = fused.weights[name][g], separate[name][g]
             np.testing.assert_array_equal(np.isnan(ours), np.isnan(theirs))  # diverged alike
             finite = np.isfinite(theirs)
             scale = np.abs(theirs[finite]).max() if finite.any() else 1.0
@@ -61,10 +41,10 @@ def test_fused_grid_equals_49_separate_fits(digits):
     the fused network sums in another order). Diverged configurations are NaN in both.
     """
     x, y, _, _ = digits
-    etas, lmbds = (a.ravel() for a in np.meshgrid(LECTURE_GRID, LECTURE_GRID, indexing="ij"))
+    rates, factors = (a.ravel() for a in np.meshgrid(LECTURE_GRID, LECTURE_GRID, indexing="ij"))
     weights = initial_weights(0)
-    fused = fused_fit(x, y, etas, lmbds, weights, epochs=1, shuffle_seed=None)
-    assert_same_weights(fused, separate_fits(x, y, etas, lmbds, weights, epochs=1), rtol=1e-4)
+    fused = fused_fit(x, y, rates, factors, weights, epochs=1, shuffle_seed=None)
+    assert_same_weights(fused, separate_fits(x, y, rates, factors, weights, epochs=1), rtol=1e-4)
     assert np.isnan(fused.loss[-1, 0])  # eta = 10, lambda = 10 diverges at once
 
 
@@ -73,12 +53,17 @@ def test_fused_equals_separate_over_many_epochs_where_training_is_stable(digits)
     unstable: float32 rounding differences of 1e-7 grow to order one within a few
     epochs, in either route, so no two implementations agree there bit for bit.)"""
     x, y, _, _ = digits
-    etas, lmbds = (
+    rates, factors = (
         a.ravel() for a in np.meshgrid([1e-3, 1e-2, 1e-1], [1e-5, 1e-3, 1e-1], indexing="ij")
     )
     weights = initial_weights(1)
-    fused = fused_fit(x, y, etas, lmbds, weights, epochs=10, shuffle_seed=None)
-    assert_same_weights(fused, separate_fits(x, y, etas, lmbds, weights, epochs=10), rtol=1e-4)
+    fused = fused_fit(x, y, rates, factors, weights, epochs=10, shuffle_seed=None)
+    separate = separate_fits(x, y, rates, factors, weights, epochs=10)
+    assert_same_weights(fused, separate, rtol=1e-4)
+    # the stacked Keras weights predict through the fused network as well
+    np.testing.assert_allclose(
+        fused_predict(separate, x[:50]), fused_predict(fused.weights, x[:50]), atol=1e-4
+    )
 
 
 def test_grid_search_reports_every_configuration(digits):
@@ -122,19 +107,19 @@ def test_grid_search_reports_every_configuration(digits):
 
 
 @pytest.mark.parametrize(
-    "etas, lmbds, message",
+    "rates, factors, message",
     [
-        ([], [1e-3], "empty grid"),
-        ([0.0], [1e-3], "learning rate eta must be a positive number"),
-        ([-1.0], [1e-3], "learning rate eta must be a positive number"),
-        ([0.1], [-1e-3], "L2 factor lmbd must be a non-negative number"),
-        ([float("nan")], [0.0], "learning rate eta must be a positive number"),
+        ([], [1e-3], "learning_rates must not be empty"),
+        ([0.0], [1e-3], r"learning_rates\[0\] must be a finite real number > 0; got 0.0"),
+        ([0.1, -1.0], [1e-3], r"learning_rates\[1\] must be a finite real number > 0"),
+        ([0.1], [-1e-3], r"l2_factors\[0\] must be a finite real number >= 0; got -0.001"),
+        ([float("nan")], [0.0], r"learning_rates\[0\] must be a finite real number > 0; got nan"),
     ],
 )
-def test_bad_hyperparameters_are_rejected(digits, etas, lmbds, message):
+def test_bad_hyperparameters_are_rejected(digits, rates, factors, message):
     x_train, y_train, x_test, y_test = digits
     with pytest.raises(ValueError, match=message):
-        grid_search(x_train, y_train, x_test, y_test, etas, lmbds, epochs=1, progress=False)
+        grid_search(x_train, y_train, x_test, y_test, rates, factors, epochs=1, progress=False)
 
 
 def test_other_bad_input_is_rejected(digits):
@@ -142,14 +127,65 @@ def test_other_bad_input_is_rejected(digits):
     weights = initial_weights(0)
     with pytest.raises(ValueError, match="seeds must hold at least one seed"):
         grid_search(x, y, x, y, [0.1], [0.0], epochs=1, seeds=(), progress=False)
-    with pytest.raises(ValueError, match="epochs must be a positive int"):
+    with pytest.raises(ValueError, match="epochs must be an int >= 1; got 0"):
         fused_fit(x, y, [0.1], [0.0], weights, epochs=0)
-    with pytest.raises(ValueError, match="x and y differ in length"):
+    with pytest.raises(ValueError, match=r"y must hold one label per example \(1437\); got 1436"):
         fused_fit(x, y[:-1], [0.1], [0.0], weights, epochs=1)
-    with pytest.raises(ValueError, match=r"x must be images of shape"):
+    with pytest.raises(ValueError, match=r"x must be a 3 or 4-D array of shape \(N, H, W\)"):
         fused_fit(x.reshape(len(x), -1)[:, :, None, None, None], y, [0.1], [0.0], weights, epochs=1)
     with pytest.raises(ValueError, match="results must have the columns"):
         plot_accuracy_heatmaps(pd.DataFrame({"eta": [1.0]}))
+
+
+# ---------------------------------------------------------------- issue 14: no silent errors
+
+
+@pytest.mark.parametrize(
+    "labels, error, message",
+    [
+        (lambda y: np.where(y == 3, -1, y), ValueError, r"y must be class indices in \[0, 10\)"),
+        (lambda y: np.where(y == 3, 10, y), ValueError, r"y must be class indices in \[0, 10\)"),
+        (lambda y: y[:1], ValueError, "y must hold one label per example"),
+        (lambda y: y.astype(float), TypeError, "y must be integer class indices"),
+    ],
+)
+def test_fused_fit_checks_labels(digits, labels, error, message):
+    x, y, _, _ = digits
+    with pytest.raises(error, match=message):
+        fused_fit(x[:20], labels(y[:20]), [0.1], [0.0], initial_weights(0), epochs=1)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda x, y, w: fused_fit(x, y, [0.1, 0.2], [0.0], w, 1), ValueError, "must pair up"),
+        (lambda x, y, w: fused_fit(x, y, [0.1], [0.0], w, 1, batch_size=0), ValueError, "batch_size"),
+        (lambda x, y, w: fused_fit(x[:0], y[:0], [0.1], [0.0], w, 1), ValueError, "x must not be empty"),
+        (lambda x, y, w: fused_fit(x, y, ["a"], [0.0], w, 1), TypeError, "learning_rates must hold"),
+        (lambda x, y, w: fused_fit(x, y, [0.1], [0.0], {"conv_kernel": 1}, 1), ValueError, "weights must be a dict"),
+        (lambda x, y, w: fused_fit(x * np.nan, y, [0.1], [0.0], w, 1), ValueError, "x must hold finite"),
+        (lambda x, y, w: fused_predict(w, x, batch_size=0), ValueError, "batch_size must be an int >= 1"),
+        (lambda x, y, w: separate_fits(x, y, [0.1], [0.0, 1.0], w, 1), ValueError, "must pair up"),
+        (lambda x, y, w: fused_predict(w, x[..., None][:, :, :, [0, 0]]), ValueError, "x has 2 channels"),
+        (lambda x, y, w: fused_fit(x[:, :6, :6], y, [0.1], [0.0], w, 1), ValueError, "x's images of 6x6"),
+    ],
+)
+def test_fused_fit_rejects_bad_arguments(digits, call, error, message):
+    x, y, _, _ = digits
+    with pytest.raises(error, match=message):
+        call(x[:20], y[:20], initial_weights(0))
+
+
+def test_one_network_predicts_like_keras(digits):
+    from cnncourse.models import digits_cnn
+
+    x, _, _, _ = digits
+    weights = initial_weights(0)
+    model = digits_cnn(0.1, 0.0)
+    model.set_weights([weights[name] for name in PARAMETER_NAMES])
+    np.testing.assert_allclose(
+        fused_predict(weights, x[:30])[0], model.predict(x[:30, :, :, None], verbose=0), atol=1e-5
+    )
 
 
 def test_validation_split_is_stratified_disjoint_and_reproducible(digits):

@@ -1,10 +1,11 @@
+import numpy as np
 import pytest
 
-from cnncourse.models import digits_cnn, mnist_cnn
+from cnncourse.models import PARAMETER_NAMES, digits_cnn, initial_weights, mnist_cnn
 
 
 def test_digits_cnn_is_the_lecture_model():
-    model = digits_cnn(eta=0.25, lmbd=1e-3)
+    model = digits_cnn(learning_rate=0.25, l2=1e-3)
     assert [layer.__class__.__name__ for layer in model.layers] == [
         "Conv2D",
         "MaxPooling2D",
@@ -24,14 +25,53 @@ def test_mnist_cnn_shapes():
     assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 10)
 
 
-@pytest.mark.parametrize("eta, lmbd", [(0, 0.1), (-0.1, 0.1), (0.1, -1e-3), (float("inf"), 0.0)])
-def test_digits_cnn_rejects_bad_hyperparameters(eta, lmbd):
-    with pytest.raises(ValueError, match="must be a (positive|non-negative) number"):
-        digits_cnn(eta, lmbd)
+@pytest.mark.parametrize(
+    "learning_rate, l2, message",
+    [
+        (0, 0.1, "learning_rate must be a finite real number > 0; got 0"),
+        (-0.1, 0.1, "learning_rate must be"),
+        (0.1, -1e-3, "l2 must be a finite real number >= 0"),
+        (float("inf"), 0.0, "learning_rate must be a finite real number"),
+    ],
+)
+def test_digits_cnn_rejects_bad_hyperparameters(learning_rate, l2, message):
+    with pytest.raises(ValueError, match=message):
+        digits_cnn(learning_rate, l2)
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"kernel_size": 0}, ValueError, "kernel_size must be an int >= 1; got 0"),
+        ({"kernel_size": 2.5}, TypeError, "kernel_size must be an int"),
+        ({"kernel_size": 8}, ValueError, "input_shape must be at least 9x9"),
+        ({"n_filters": 0}, ValueError, "n_filters must be an int >= 1"),
+        ({"input_shape": (8, 8)}, ValueError, r"input_shape must be \(H, W, C\)"),
+    ],
+)
+def test_digits_cnn_rejects_bad_sizes(options, error, message):
+    with pytest.raises(error, match=message):
+        digits_cnn(0.1, 0.0, **options)
+
+
+def test_digits_cnn_kernel_size_and_initial_weights():
+    model = digits_cnn(0.1, 0.0, kernel_size=5, input_shape=(12, 12, 1))
+    assert model.layers[0].kernel_size == (5, 5)
+    weights = initial_weights(3)
+    assert tuple(weights) == PARAMETER_NAMES
+    again = initial_weights(3)
+    for name in PARAMETER_NAMES:
+        np.testing.assert_array_equal(weights[name], again[name])
+    assert initial_weights(0, kernel_size=5, input_shape=(12, 12, 1))["conv_kernel"].shape == (
+        5,
+        5,
+        1,
+        10,
+    )
 
 
 def test_mnist_cnn_rejects_bad_dropout():
-    with pytest.raises(ValueError, match=r"dropout must lie in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"dropout must be a finite real number in \[0, 1\)"):
         mnist_cnn(dropout=1.0)
 
 
@@ -66,14 +106,18 @@ def test_cifar10_models_shapes_and_flops():
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"widths": (32, 64)}, "widths must be three positive ints"),
-        ({"convs_per_block": (1, 0, 2)}, "convs_per_block must be three positive ints"),
-        ({"dropout": 1.5}, r"dropout must lie in \[0, 1\)"),
-        ({"peak_learning_rate": 0.0}, "must be a positive number"),
+        ({"widths": (32, 64)}, "widths must be three ints, one per block"),
+        ({"convs_per_block": (1, 0, 2)}, r"convs_per_block must be an int in \[1, 4\]; got 0"),
+        ({"convs_per_block": (1, 5, 2)}, r"convs_per_block must be an int in \[1, 4\]; got 5"),
+        ({"convs_per_block": (1, 2.0, 2)}, r"convs_per_block must be an int in \[1, 4\]"),
+        ({"widths": (32, -1, 8)}, "widths must be an int >= 1; got -1"),
+        ({"dropout": 1.5}, r"dropout must be a finite real number in \[0, 1\)"),
+        ({"peak_learning_rate": 0.0}, "peak_learning_rate must be a finite real number > 0"),
+        ({"epochs": 0}, "epochs must be an int >= 1"),
     ],
 )
 def test_cifar10_improved_rejects_bad_options(options, message):
     from cnncourse.models import cifar10_improved
 
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
         cifar10_improved(**options)

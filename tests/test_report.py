@@ -26,11 +26,12 @@ def test_median_time_measures_a_sleep():
     from cnncourse.timing import median_time
 
     seconds = median_time(lambda: time.sleep(0.005), repeat=3, min_seconds=0.001)
-    assert 0.004 < seconds < 0.05
+    # a sleep never returns early; no upper bound: a busy machine may take longer
+    assert seconds >= 0.0049
 
 
 def test_median_time_rejects_zero_repeats():
     from cnncourse.timing import median_time
 
-    with pytest.raises(ValueError, match="repeat must be at least 1"):
+    with pytest.raises(ValueError, match="repeat must be an int >= 1"):
         median_time(lambda: None, repeat=0)

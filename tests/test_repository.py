@@ -132,7 +132,7 @@ def test_notebooks_are_committed_without_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebooks_open_with_the_mode(path):
     nb = json.loads(path.read_text())
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["kernelspec"]["name"] == "cnncourse", "the course kernel (make install registers it)"
     first_code = code_cells(path)[0][1]
     assert "print_mode()" in first_code, "the first code cell prints the mode it runs in"
     assert "set_seed(" in first_code, "the first code cell seeds the random generators"
@@ -159,11 +159,32 @@ def test_nbstripout_is_configured_for_contributors():
     assert "nbstripout --install" in (ROOT / "Makefile").read_text()
 
 
+def readme_ci_block() -> list[str]:
+    """The commands README gives under "Without make", which .ci/run runs as written."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- ci: .*?-->\n```bash\n(.*?)```", readme, re.S)
+    assert block, "README.md marks the commands CI runs with a '<!-- ci: ... -->' line"
+    return block.group(1).strip().splitlines()
+
+
 def test_ci_runs_the_readme_test_command_in_quick_mode():
     ci = (ROOT / ".ci" / "run").read_text()
-    assert "make test" in (ROOT / "README.md").read_text()
-    assert re.search(r"^make test$", ci, re.M)
+    readme = (ROOT / "README.md").read_text()
+    commands = readme_ci_block()
+    assert "make test" in readme and ".venv/bin/python -m pytest" in commands
+    assert ".venv/bin/python -m tools.run_notebooks" in commands
+    assert "<!-- ci: " in ci and 'bash -c "$command"' in ci
     assert "CNNCOURSE_QUICK=1" in ci and "CNNCOURSE_DATA=" in ci
+
+
+def test_make_runs_the_same_commands_as_the_readme_gives_without_make():
+    makefile = (ROOT / "Makefile").read_text().replace(" --disable-pip-version-check -q", "")
+    commands = readme_ci_block()
+    assert re.search(r"^test: .*\n\t\$\(PY\) -m pytest$", makefile, re.M)
+    assert re.search(r"^notebooks: .*\n\t\$\(PY\) -m tools.run_notebooks --out \$\(BUILD\)$", makefile, re.M)
+    for command in commands[1:4]:      # the set-up after the venv: pins, kernel, web assets
+        step = command.replace(".venv/bin/python", "$(PY)").replace("cnncourse", "$(KERNEL)")
+        assert step in makefile, step
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

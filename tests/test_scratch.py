@@ -8,9 +8,8 @@ from hypothesis import strategies as st
 
 from cnncourse import scratch
 from cnncourse.convolution import col2im, conv2d_im2col, im2col
-from cnncourse.grid import PARAMETER_NAMES, initial_weights
 from cnncourse.layers import one_hot
-from cnncourse.models import digits_cnn
+from cnncourse.models import PARAMETER_NAMES, digits_cnn, initial_weights
 
 
 def check_layer(layer, x, rng):
@@ -142,7 +141,7 @@ def test_one_sgd_step_equals_keras():
     rng = np.random.default_rng(5)
     weights = initial_weights(0)
     x, y = rng.uniform(size=(16, 8, 8, 1)).astype("float32"), rng.integers(0, 10, 16)
-    model = digits_cnn(eta=0.3, lmbd=1e-3)
+    model = digits_cnn(learning_rate=0.3, l2=1e-3)
     model.set_weights([weights[n] for n in PARAMETER_NAMES])
     net = lecture_network({k: v.astype(float) for k, v in weights.items()}, l2=1e-3)
     logits = net.forward(x.astype(float))
@@ -162,7 +161,7 @@ def test_one_sgd_step_equals_keras():
     [
         (
             lambda: scratch.Conv2D(np.zeros((3, 3, 1)), np.zeros(1)),
-            r"kernel must be \(kh, kw, C, F\)",
+            r"kernel must be a 4-D array of shape \(kh, kw, C, F\)",
         ),
         (
             lambda: scratch.Conv2D(np.zeros((3, 3, 1, 2)), np.zeros(2)).forward(
@@ -171,15 +170,92 @@ def test_one_sgd_step_equals_keras():
             r"expects \(N, H, W, 1\)",
         ),
         (lambda: scratch.Dense(np.zeros((3, 2)), np.zeros(3)), r"kernel must be \(D, U\)"),
-        (lambda: scratch.Sequential([], l2=-1), "l2 must be non-negative"),
-        (lambda: scratch.SGD(0), "learning_rate must be positive"),
+        (lambda: scratch.Sequential([], l2=-1), "l2 must be a finite real number >= 0; got -1"),
+        (lambda: scratch.SGD(0), "learning_rate must be a finite real number > 0; got 0"),
         (
             lambda: scratch.numerical_gradient(lambda: 0.0, np.zeros(2, np.float32)),
-            "x must be float64",
+            "x must be a float64 numpy array",
         ),
         (lambda: col2im(np.zeros((3, 4)), (1, 3, 3, 1), 2, 2), r"columns must have shape \(4, 4\)"),
     ],
 )
 def test_bad_input_is_rejected(call, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
+
+
+# ---------------------------------------------------------------- issue 14: no silent errors
+
+
+@pytest.mark.parametrize(
+    "labels, message",
+    [
+        ([-1, 0, 1, 2], r"labels must be class indices in \[0, 3\); got values from -1 to 2"),
+        ([3, 0, 1, 2], r"labels must be class indices in \[0, 3\)"),
+        ([1], r"labels must hold one label per example \(4\); got 1"),
+        (1, r"labels must be a 1-D array of class indices"),
+        ([0.0, 1.0, 2.0, 1.0], "labels must be integer class indices"),
+    ],
+)
+def test_softmax_cross_entropy_checks_labels(labels, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        scratch.softmax_cross_entropy(np.zeros((4, 3)), labels)
+
+
+def test_predict_returns_probabilities_like_keras():
+    rng = np.random.default_rng(6)
+    weights = {k: v.astype(float) for k, v in initial_weights(0).items()}
+    net = lecture_network(weights, l2=0.0)
+    x = rng.uniform(size=(7, 8, 8, 1))
+    probabilities = net.predict(x, batch_size=3)
+    assert probabilities.shape == (7, 10)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    np.testing.assert_allclose(probabilities, keras.ops.softmax(net.forward(x)).numpy(), atol=1e-7)
+
+
+def test_uint8_images_go_through_the_network_as_floats():
+    weights = {k: v.astype(float) for k, v in initial_weights(0).items()}
+    net = lecture_network(weights, l2=0.0)
+    x = np.random.default_rng(7).integers(0, 256, (3, 8, 8, 1)).astype(np.uint8)
+    np.testing.assert_allclose(net.forward(x), net.forward(x.astype(float)))
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: scratch.MaxPool2D(0), ValueError, "pool_size must be an int >= 1; got 0"),
+        (lambda: scratch.MaxPool2D(-1), ValueError, "pool_size must be an int >= 1; got -1"),
+        (lambda: scratch.MaxPool2D(2.0), TypeError, "pool_size must be an int"),
+        (
+            lambda: scratch.MaxPool2D(5).forward(np.zeros((1, 4, 4, 1))),
+            ValueError,
+            "pool_size 5 is larger than the",
+        ),
+        (
+            lambda: scratch.MaxPool2D(2).forward(np.zeros((0, 4, 4, 1))),
+            ValueError,
+            "x must not be empty",
+        ),
+        (
+            lambda: scratch.Sequential([scratch.Flatten()]).predict(np.zeros((2, 3)), batch_size=0),
+            ValueError,
+            "batch_size must be an int >= 1; got 0",
+        ),
+        (
+            lambda: scratch.Sequential([scratch.Flatten()]).predict([]),
+            ValueError,
+            "x must not be empty",
+        ),
+        (lambda: scratch.SGD("0.1"), TypeError, "learning_rate must be a finite real number"),
+        (lambda: scratch.Dense(np.zeros((3, 2)), np.zeros((2, 1))), ValueError, "bias"),
+        (
+            lambda: scratch.Dense(np.zeros((3, 2)), np.zeros(2)).forward(np.zeros((4, 2))),
+            ValueError,
+            r"x must be \(N, D\) and w \(D, U\)",
+        ),
+        (lambda: scratch.Conv2D(np.zeros((2, 2, 1, 1)), np.zeros(1), stride=0), ValueError, "stride"),
+    ],
+)
+def test_bad_types_and_sizes_name_the_argument(call, error, message):
+    with pytest.raises(error, match=message):
         call()

@@ -1,16 +1,21 @@
 """The site and slide builders on small made-up notebooks: fast, no kernel, no browser."""
 
 import base64
+import dataclasses
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-import build_site as site
-import build_slides as slides
 import nbformat
 import pytest
-import web_assets as assets
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from tools import build_site as site
+from tools import build_slides as slides
+from tools import web_assets as assets
 
 ROOT = Path(__file__).resolve().parents[1]
 # a 1x1 PNG
@@ -20,7 +25,11 @@ PIXEL = base64.b64encode(bytes.fromhex(
 )).decode()
 
 
-needs_npm = pytest.mark.skipif(not (assets.NODE_MODULES / "mathjax").is_dir(), reason="run make install (npm ci)")
+
+@pytest.fixture(scope="module")
+def web_assets():
+    """reveal.js and MathJax in the cache (downloaded by pip on first use; needs the package index once)."""
+    return [assets.wheel_path(asset) for asset in assets.ASSETS]
 
 
 def lecture(number, title, *, figure=True):
@@ -65,24 +74,22 @@ def test_first_figure_is_the_first_png():
     assert site.first_figure(lecture("00", "x", figure=False)) is None
 
 
-@needs_npm
-def test_site_has_index_lecture_pages_status_and_local_assets(build):
+def test_site_has_index_lecture_pages_status_and_local_assets(build, web_assets):
     index = site.build_site(build)
     html = index.read_text()
     assert 'href="lectures/01_convolution.html"' in html and "Learning goals" in html
     assert 'src="figures/01_convolution.png"' in html and 'no-figure' in html     # 00 has no figure
     assert (build / "site" / "figures" / "01_convolution.png").read_bytes() == base64.b64decode(PIXEL)
     page = (build / "site" / "lectures" / "01_convolution.html").read_text()
-    assert "../assets/mathjax/tex-svg-full.js" in page and 'href="00_setup.html"' in page
+    assert "../assets/mathjax/es5/tex-svg-full.js" in page and 'href="00_setup.html"' in page
     assert not re.search(r"""(src|href)=["']https?://""", html + page), "nothing loaded from the network"
     assert 'alt="Figure drawn by the code above' in page
     status = (build / "site" / "status.html").read_text()
     assert "problems found:</span> 0" in status and "ValueError: bad" in status and "FAILED" in status
-    assert (build / "site" / "assets" / "mathjax" / "tex-svg-full.js").stat().st_size > 100_000
+    assert (build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js").stat().st_size > 100_000
 
 
-@needs_npm
-def test_slides_skip_what_is_marked_skip_and_load_nothing_remote(build):
+def test_slides_skip_what_is_marked_skip_and_load_nothing_remote(build, web_assets):
     decks = slides.build_slides(build / "notebooks", build / "slides")
     deck = decks[1].read_text()
     assert "import numpy" not in deck and "hello" in deck
@@ -99,7 +106,65 @@ def test_builders_say_what_to_run_when_nothing_was_executed(tmp_path):
         slides.build_slides(tmp_path / "notebooks", tmp_path / "slides")
 
 
-def test_missing_npm_packages_name_the_fix(tmp_path, monkeypatch):
-    monkeypatch.setattr(assets, "NODE_MODULES", tmp_path / "node_modules")
-    with pytest.raises(assets.AssetsMissing, match="make install"):
-        assets.copy_mathjax(tmp_path / "assets")
+def offline(monkeypatch, cache):
+    """An empty asset cache, and a pip that can reach no package index."""
+    monkeypatch.setenv(assets.CACHE_ENV, str(cache))
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", "")
+
+
+def test_offline_without_cache_the_site_still_builds_and_says_so_in_one_line(build, monkeypatch, capsys):
+    offline(monkeypatch, build / "empty-cache")
+    index = site.build_site(build)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1, err
+    assert "Math will show as TeX source" in err[0]
+    assert assets.MATHJAX.wheel in err[0] and str(build / "empty-cache") in err[0]
+    page = (index.parent / "lectures" / "01_convolution.html").read_text()
+    assert "tex-svg-full.js" not in page and "$x^2$" in page       # TeX source, no broken script
+    assert not list((build / "empty-cache").glob("*.whl"))
+
+
+def test_offline_decks_still_build_and_say_so(build, monkeypatch, capsys):
+    offline(monkeypatch, build / "empty-cache")
+    decks = slides.build_slides(build / "notebooks", build / "slides")
+    assert len(decks) == 2
+    err = capsys.readouterr().err
+    assert "The decks will not work as slides" in err and assets.REVEAL.wheel in err
+    assert "Traceback" not in err
+
+
+def test_a_damaged_cached_wheel_is_never_used(tmp_path, monkeypatch):
+    offline(monkeypatch, tmp_path)
+    (tmp_path / assets.MATHJAX.wheel).write_bytes(b"not a wheel")
+    with pytest.raises(assets.AssetsMissing, match="is missing"):
+        assets.wheel_path(assets.MATHJAX)
+    assert not (tmp_path / assets.MATHJAX.wheel).exists()
+
+
+def test_a_download_with_the_wrong_checksum_is_refused_and_removed(tmp_path, monkeypatch, web_assets):
+    """pip brings the wheel (from its cache), but the SHA-256 recorded here does not match."""
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path))
+    wrong = dataclasses.replace(assets.MATHJAX, sha256="0" * 64)
+    with pytest.raises(assets.AssetsMissing, match="expected 0000"):
+        assets.wheel_path(wrong)
+    assert list(tmp_path.iterdir()) == []          # no wheel, no temporary folder left behind
+
+
+def test_assets_and_site_build_without_node_or_npm(build, tmp_path, web_assets):
+    """The asset step and a site build, with `node` and `npm` commands that fail if called."""
+    shadow = tmp_path / "bin"
+    shadow.mkdir()
+    for name in ("node", "npm", "npx"):
+        (shadow / name).write_text("#!/bin/sh\necho 'node or npm must not be called' >&2\nexit 97\n")
+        (shadow / name).chmod(0o755)
+    env = {**os.environ, "PATH": f"{shadow}{os.pathsep}{os.environ['PATH']}"}
+    for command in (["-m", "tools.web_assets"], ["-m", "tools.build_site", "--build", str(build)],
+                    ["-m", "tools.build_slides", "--build", str(build)]):
+        done = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True,
+                              timeout=600)
+        assert done.returncode == 0, done.stderr
+        assert "must not be called" not in done.stderr + done.stdout
+    assert (build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js").is_file()
+    assert (build / "slides" / "assets" / "reveal.js" / "dist" / "reveal.js").is_file()

@@ -4,12 +4,14 @@ The executed side of this promise (every check passes with the solution and fail
 the stub) is in tests/test_course_build.py.
 """
 
+import json
 from pathlib import Path
 
-import make_student as student
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from tools import make_student as student
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
@@ -42,6 +44,54 @@ def test_student_copy_is_the_notebook_minus_its_solutions(path):
     assert len(nb.cells) - len(copy.cells) == len(student.exercises(nb))
     assert nbformat.validate(copy) is None
     assert nb.cells != copy.cells, "the original is not modified in place"
+
+
+@pytest.mark.parametrize("out", ["notebooks", "."], ids=["the-sources", "a-folder-holding-them"])
+def test_the_output_folder_may_not_be_or_hold_the_sources(out, capsys):
+    before = {p: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert student.main(["--out", str(ROOT / out)]) == 1
+    assert "would overwrite the lecture sources" in capsys.readouterr().err
+    assert before == {p: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+
+def test_out_equal_to_a_custom_source_folder_is_refused(tmp_path):
+    nbformat.write(new_notebook(cells=[new_markdown_cell("# 01 · x")]), tmp_path / "01_x.ipynb")
+    with pytest.raises(ValueError, match="source folder"):
+        student.make_student(tmp_path, tmp_path)
+
+
+def exercise_notebook(solution_tags):
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 01 · x"),
+        new_code_cell("x = ...", metadata={"tags": ["exercise"]}),
+        new_code_cell("x = 1"),
+        new_code_cell("require(x=x)\nassert x == 1", metadata={"tags": ["check"]}),
+    ])
+    nb.cells[2].metadata["tags"] = solution_tags      # set afterwards: nbformat validates new cells
+    return nb
+
+
+@pytest.mark.parametrize("bad", ["solution", None, 3], ids=["string", "null", "number"])
+def test_malformed_tags_are_refused_before_anything_is_written(tmp_path, bad):
+    source = tmp_path / "source"
+    source.mkdir()
+    nbformat.write(exercise_notebook(["solution"]), source / "01_good.ipynb")
+    (source / "02_bad.ipynb").write_text(json.dumps(exercise_notebook(bad)))     # nbformat would refuse it
+    with pytest.raises(ValueError, match="02_bad.ipynb: cell 2: cell tags must be a list of strings"):
+        student.make_student(source, tmp_path / "out")
+    assert not (tmp_path / "out").exists(), "nothing written, not even the good notebook"
+
+
+@pytest.mark.parametrize("bad", ["solution", None, 3], ids=["string", "null", "number"])
+def test_malformed_tags_in_memory_are_refused(bad):
+    with pytest.raises(ValueError, match="cell 2: cell tags must be a list of strings"):
+        student.student_copy(exercise_notebook(bad))
+
+
+def test_exercises_without_their_solutions_are_refused():
+    nb = exercise_notebook(["not-a-solution"])
+    with pytest.raises(ValueError, match="1 cells are tagged 'exercise' but 0 solutions"):
+        student.student_copy(nb)
 
 
 def test_make_student_writes_every_notebook(tmp_path):

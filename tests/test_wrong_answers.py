@@ -5,6 +5,8 @@ kernel kept alive; then, in that kernel, each wrong answer of ``tests/wrong_answ
 runs in place of its exercise's solution, followed by the exercise's check, which must
 raise. :func:`wrong_answers_accepted` does the probing on an already executed notebook,
 so that the course build can run it inside its own single execution of the course.
+(``tools.execution.probe_exercises`` does the same inside nbval's kernel, after running
+each stub; the wrong answers therefore set every answer they need themselves.)
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import copy
 import runpy
 from pathlib import Path
 
-import make_student as student
 import nbformat
 import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+from tools import execution
+from tools import make_student as student
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb"))
@@ -71,13 +75,7 @@ def wrong_answers_accepted(client: NotebookClient, nb, answers: list[list[str]])
 def execute_and_probe_wrong_answers(path: Path, answers: list[list[str]]) -> list[str]:
     """Execute the notebook with the kernel kept alive, then probe its wrong answers."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=900,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
+    client = execution.client(nb, path.parent)
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)

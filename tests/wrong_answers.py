@@ -2,9 +2,10 @@
 
 ``WRONG_ANSWERS[notebook][k]`` lists code strings for exercise ``k`` (in notebook order).
 Each string takes the place of the exercise's solution cell: it runs in the kernel in
-which the whole notebook (solutions included) has just run, and must set every answer the
-check reads, so that no correct value is left over from the solution. After it, the
-exercise's check must fail. ``tests/test_wrong_answers.py`` runs them.
+which the whole notebook (solutions included) has just run, possibly after the stub has
+reset the answers to ``...`` and after the earlier wrong answers of the same exercise, so
+it sets every answer the check reads (the second wrong answer of lecture 7's exercise 3
+reuses the table ``repeat`` that the first one trained). After it, the check must fail. ``tests/test_wrong_answers.py`` runs them.
 
 Each is a mistake a student could make: an off-by-one, a missing bias or factor, the
 wrong axis, the wrong data set, a formula that only looks right.
@@ -181,6 +182,8 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "fastest_eta = 0.1",
         ],
         [  # the test set's n in the binomial SE; the standard error of the mean instead of the std
+            "repeat = grid_search(x_fit, y_fit, x_test, y_test, [best_eta], [best_lmbd], epochs=epochs,\n"
+            "                     seeds=range(5), progress=False, validation_data=(x_val, y_val))\n"
             "p = repeat.validation_accuracy.mean()\n"
             "seed_std = repeat.validation_accuracy.std()\n"
             "binomial_se = np.sqrt(p * (1 - p) / n_test)",

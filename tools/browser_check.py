@@ -5,9 +5,9 @@ site and the slides must work offline), images that did not load, and a screensh
 For a reveal.js deck it also visits every slide and measures whether its content fits
 the slide (``make slides`` promises that no slide overflows).
 
-Used by ``tests/test_site_browser.py``; run it by hand to look at the screenshots::
+Used by ``tests/test_course_build.py``; run it by hand to look at the screenshots::
 
-    .venv/bin/python tools/browser_check.py build/site/index.html build/slides/04_*.html --out build/screenshots
+    .venv/bin/python -m tools.browser_check build/site/index.html build/slides/04_*.html --out build/screenshots
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tools
-from web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet  # noqa: E402
+from .paths import BUILD
+from .paths import lectures as lecture_paths
+from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet
 
-ROOT = Path(__file__).resolve().parents[1]
 TITLE = "Convolutional neural networks: the mathematics and the practice"
 
 
@@ -99,7 +99,7 @@ def _environment() -> jinja2.Environment:
 def build_site(build: Path) -> Path:
     """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index."""
     executed = build / "notebooks"
-    paths = sorted(executed.glob("[0-9][0-9]_*.ipynb"))
+    paths = lecture_paths(executed)
     if not paths:
         raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
     status_file = build / "status.json"
@@ -141,7 +141,7 @@ def build_site(build: Path) -> Path:
         resources = {
             "metadata": {"name": f"{lecture.number} · {lecture.title}"},
             "course": {
-                "mathjax_url": "../" + mathjax,
+                "mathjax_url": "../" + mathjax if mathjax else "",
                 "css_url": "../" + css,
                 "index_url": "../index.html",
                 "status_url": "../status.html",
@@ -161,7 +161,7 @@ def build_site(build: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build", type=Path, default=ROOT / "build", help="the folder make notebooks wrote")
+    parser.add_argument("--build", type=Path, default=BUILD, help="the folder make notebooks wrote")
     args = parser.parse_args(argv)
     try:
         index = build_site(args.build)

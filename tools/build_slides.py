@@ -20,10 +20,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tools
-from web_assets import COMMON, TEMPLATES, copy_mathjax, copy_reveal, copy_stylesheet  # noqa: E402
+from .paths import BUILD, lectures
+from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_reveal, copy_stylesheet
 
-ROOT = Path(__file__).resolve().parents[1]
 WIDTH, HEIGHT = 1280, 720      # the deck's logical size; reveal.js scales it to the screen
 
 
@@ -41,7 +40,7 @@ def exporter() -> SlidesExporter:
 
 def build_slides(executed: Path, out: Path) -> list[Path]:
     """Write one deck per executed notebook in ``executed``; return the decks' paths."""
-    notebooks = sorted(executed.glob("[0-9][0-9]_*.ipynb"))
+    notebooks = lectures(executed)
     if not notebooks:
         raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
     out.mkdir(parents=True, exist_ok=True)
@@ -68,7 +67,7 @@ def build_slides(executed: Path, out: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build", type=Path, default=ROOT / "build", help="the folder make notebooks wrote")
+    parser.add_argument("--build", type=Path, default=BUILD, help="the folder make notebooks wrote")
     args = parser.parse_args(argv)
     try:
         decks = build_slides(args.build / "notebooks", args.build / "slides")

@@ -1,9 +1,12 @@
 """Place the slide breaks of the lectures so that every slide fits (maintainers' tool).
 
+This tool EDITS THE LECTURE SOURCES in ``notebooks/``: it rewrites each cell's slide
+metadata. It refuses to run while ``notebooks/`` has uncommitted changes (so that its
+edits can be reviewed with ``git diff`` and undone), unless ``--force`` is given.
 Run after ``make notebooks`` whenever a lecture's cells change::
 
-    .venv/bin/python tools/fit_slides.py            # every lecture
-    .venv/bin/python tools/fit_slides.py 04         # one
+    .venv/bin/python -m tools.fit_slides            # every lecture
+    .venv/bin/python -m tools.fit_slides 04         # one
 
 It renders each executed notebook (``build/notebooks/``) as a deck with one cell per
 slide, measures every cell's height in headless Chromium, and then writes each cell's
@@ -26,18 +29,18 @@ from __future__ import annotations
 import argparse
 import copy
 import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tools
-from browser_check import find_chromium  # noqa: E402
-from build_slides import HEIGHT, WIDTH, exporter  # noqa: E402
-from web_assets import copy_mathjax, copy_reveal, copy_stylesheet  # noqa: E402
+from .browser_check import find_chromium
+from .build_slides import HEIGHT, WIDTH, exporter
+from .paths import BUILD, NOTEBOOKS, ROOT, lectures
+from .web_assets import copy_mathjax, copy_reveal, copy_stylesheet
 
-ROOT = Path(__file__).resolve().parents[1]
 BUDGET = 0.9 * HEIGHT          # room for a slide's content, leaving a margin at the bottom
 HARD_LIMIT = 0.97 * HEIGHT     # what still fits, without that margin
 
@@ -134,14 +137,33 @@ def apply(source: Path, plan: dict[str, tuple[str, bool]]) -> int:
     return changed
 
 
+def uncommitted_sources() -> list[str]:
+    """Lecture sources with changes git has not committed (``[]`` outside a git checkout)."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--", str(NOTEBOOKS)], cwd=ROOT,
+                              capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    return [line[3:] for line in done.stdout.splitlines() if line.endswith(".ipynb")]
+
+
 def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] + " It edits the slide metadata of notebooks/*.ipynb in place."
+    )
+    parser.add_argument("lectures", nargs="*", help="lecture numbers, e.g. 04 (default: all)")
+    parser.add_argument("--build", type=Path, default=BUILD)
+    parser.add_argument("--force", action="store_true",
+                        help="run even though notebooks/ has uncommitted changes (they get mixed with this tool's)")
+    args = parser.parse_args(argv)
+    dirty = uncommitted_sources()
+    if dirty and not args.force:
+        print(f"notebooks/ has uncommitted changes ({', '.join(dirty)}): commit them first, so that this "
+              "tool's edits of the slide metadata can be reviewed, or pass --force", file=sys.stderr)
+        return 2
     from playwright.sync_api import sync_playwright
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("lectures", nargs="*", help="lecture numbers, e.g. 04 (default: all)")
-    parser.add_argument("--build", type=Path, default=ROOT / "build")
-    args = parser.parse_args(argv)
-    executed = sorted((args.build / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    executed = lectures(args.build / "notebooks")
     if args.lectures:
         executed = [p for p in executed if p.name[:2] in args.lectures]
     if not executed:
@@ -159,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 tags = [t for t in _tags(cell) if t != "shrink"]
                 cell.metadata["tags"] = tags + (["shrink"] if height > BUDGET and cell.cell_type == "code" else [])
             plan = place_breaks(nb, measure(nb, browser))
-            changed = apply(ROOT / "notebooks" / path.name, plan)
+            changed = apply(NOTEBOOKS / path.name, plan)
             slides = sum(kind in ("slide", "subslide") for kind, _ in plan.values())
             shrunk = sum(shrink for _, shrink in plan.values())
             print(f"{path.stem}: {slides} slides, {shrunk} cells shrunk, {changed} cells changed")

@@ -5,19 +5,19 @@ the executed notebook to ``<out>/notebooks/``, then prints a table: notebook, se
 status and the headline figures the notebook printed with
 :func:`cnncourse.report.headline`. The same facts go to ``<out>/status.json`` (a run
 of some notebooks updates their entries and keeps the others'). Finally it builds the
-course site, ``<out>/site/`` (``tools/build_site.py``). A failing notebook does not
-stop the others, but makes the command exit with status 1, and the table names the
-failing cell.
+course site, ``<out>/site/`` (:mod:`tools.build_site`). A failing notebook does not
+stop the others (a cell that raises, times out or writes to standard error, a kernel
+that dies, a file that is not a notebook), but makes the command exit with status 1,
+and the table names the failing cell or the reason.
 
-Figures always use Jupyter's inline backend, whatever ``MPLBACKEND`` says outside, so
-that the executed notebooks and the site have their figures.
+Kernel, time limits, figure backend and the standard-error rule are those of
+:mod:`tools.execution`, which the tests use too.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
 import time
@@ -25,18 +25,15 @@ from importlib import metadata
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from cnncourse import config
 from cnncourse.report import parse_headlines
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))   # the sibling tools
-from build_site import build_site  # noqa: E402
+from . import execution
+from .build_site import build_site
+from .paths import BUILD, NOTEBOOKS, lectures, refuse_overwriting_sources
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = ROOT / "notebooks"
-INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 VERSIONED = ["numpy", "scipy", "matplotlib", "seaborn", "scikit-learn", "pandas", "keras"]
 
 
@@ -56,10 +53,13 @@ def failing_cell(nb) -> tuple[int, str, str]:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
-                message = " ".join(output.get("evalue", "").split())[:160]
-                return index, first.strip()[:60], f"{output.get('ename', 'Error')}: {message}"
+                return index, _first_line(cell), f"{output.get('ename', 'Error')}: " + \
+                    " ".join(output.get("evalue", "").split())[:160]
     return -1, "", ""
+
+
+def _first_line(cell) -> str:
+    return next((ln for ln in cell.source.splitlines() if ln.strip()), "").strip()[:60]
 
 
 def headlines_of(nb) -> dict[str, str]:
@@ -71,38 +71,46 @@ def headlines_of(nb) -> dict[str, str]:
     return parse_headlines("".join(text))
 
 
-def run_one(path: Path, out: Path, timeout: int) -> dict:
-    nb = nbformat.read(path, as_version=4)
-    os.environ["MPLBACKEND"] = INLINE_BACKEND      # the kernel inherits it
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        # the kernel's own log (a notice about its loopback TCP ports) is not the lecture's
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-    )
-    status, detail = "ok", ""
-    start = time.perf_counter()
-    try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError) as error:
-        index, first_line, reason = failing_cell(nb)
-        status = "FAILED"
-        kind = "timed out" if isinstance(error, CellTimeoutError) else "raised"
-        detail = f"cell {index} ({first_line!r}) {kind}: {reason or type(error).__name__}"
-    seconds = time.perf_counter() - start
-
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out / "notebooks" / path.name)
+def result(path: Path, seconds: float, status: str, detail: str, nb=None) -> dict:
+    """One notebook's entry of ``status.json``."""
     return {
         "notebook": path.name,
         "mode": config.settings().mode,
         "seconds": round(seconds, 1),
         "status": status,
         "detail": detail,
-        "headlines": headlines_of(nb),
+        "headlines": headlines_of(nb) if nb is not None else {},
     }
+
+
+def run_one(path: Path, out: Path, timeout: int = execution.CELL_TIMEOUT) -> dict:
+    """Execute one notebook into ``out/notebooks``; never raises for the notebook's own faults."""
+    start = time.perf_counter()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as error:     # not JSON, not a notebook: record it and go on
+        reason = " ".join(str(error).split())[:160]
+        return result(path, 0.0, "FAILED", f"not a readable notebook: {type(error).__name__}: {reason}")
+    status, detail = "ok", ""
+    try:
+        execution.client(nb, path.parent, timeout).execute()
+    except (CellExecutionError, CellTimeoutError) as error:
+        index, first_line, reason = failing_cell(nb)
+        kind = "timed out" if isinstance(error, CellTimeoutError) else "raised"
+        status, detail = "FAILED", f"cell {index} ({first_line!r}) {kind}: {reason or type(error).__name__}"
+    except DeadKernelError as error:
+        status, detail = "FAILED", f"the kernel died (out of memory, or the process exited): {error}"
+    except Exception as error:     # a kernel that does not start, a broken client
+        status, detail = "FAILED", f"could not be executed: {type(error).__name__}: {error}"
+    if status == "ok":
+        index, text = execution.first_stderr_cell(nb)
+        if index >= 0:
+            first = " ".join(text.split())[:160]
+            status, detail = "FAILED", f"cell {index} ({_first_line(nb.cells[index])!r}) wrote to stderr: {first}"
+    seconds = time.perf_counter() - start
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / "notebooks" / path.name)
+    return result(path, seconds, status, detail, nb)
 
 
 def status_document(mode: str, results: list[dict]) -> dict:
@@ -116,6 +124,21 @@ def status_document(mode: str, results: list[dict]) -> dict:
         | {"tensorflow": tensorflow_distribution()},
         "notebooks": results,
     }
+
+
+def write_status(out: Path, mode: str, results: list[dict], partial: bool) -> list[dict]:
+    """Write ``out/status.json``; a partial run keeps the other notebooks' entries. Returns all entries."""
+    status_file = out / "status.json"
+    if partial and status_file.is_file():
+        ran = {r["notebook"] for r in results}
+        try:
+            kept = json.loads(status_file.read_text()).get("notebooks", [])
+        except (OSError, ValueError):
+            kept = []
+        results = sorted([r for r in kept if r["notebook"] not in ran] + results, key=lambda r: r["notebook"])
+    out.mkdir(parents=True, exist_ok=True)
+    status_file.write_text(json.dumps(status_document(mode, results), indent=2))
+    return results
 
 
 def print_table(results: list[dict]) -> None:
@@ -144,11 +167,16 @@ def print_table(results: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
-    parser.add_argument("--out", type=Path, default=ROOT / "build")
-    parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("--out", type=Path, default=BUILD)
+    parser.add_argument("--timeout", type=int, default=execution.CELL_TIMEOUT, help="seconds per cell")
     args = parser.parse_args(argv)
+    try:     # the executed notebooks go to <out>/notebooks: never the sources
+        refuse_overwriting_sources(args.out / "notebooks", "--out")
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
 
-    paths = sorted(args.notebooks or NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(args.notebooks) if args.notebooks else lectures(NOTEBOOKS)
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1
@@ -160,14 +188,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(run_one(path.resolve(), args.out, args.timeout))
         print(f"  {results[-1]['status']} in {results[-1]['seconds']:.1f} s", flush=True)
 
-    status_file = args.out / "status.json"
-    if args.notebooks and status_file.is_file():      # a partial run keeps the other entries
-        ran = {r["notebook"] for r in results}
-        kept = [r for r in json.loads(status_file.read_text()).get("notebooks", []) if r["notebook"] not in ran]
-        results = sorted(kept + results, key=lambda r: r["notebook"])
-    status = status_document(active.mode, results)
-    args.out.mkdir(parents=True, exist_ok=True)
-    status_file.write_text(json.dumps(status, indent=2))
+    ran_ok = all(r["status"] == "ok" for r in results)
+    results = write_status(args.out, active.mode, results, partial=bool(args.notebooks))
     print_table(results)
     print(f"\nExecuted notebooks: {args.out / 'notebooks'}")
     try:
@@ -175,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"The course site was not built: {error}", file=sys.stderr)
         return 1
-    return 0 if all(r["status"] == "ok" for r in results) else 1
+    return 0 if ran_ok else 1
 
 
 if __name__ == "__main__":

@@ -24,22 +24,29 @@ looks complete. With no file and no network the loader raises
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import os
 import pickle
 import tarfile
 import tempfile
+import time
 import urllib.error
 import urllib.request
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from cnncourse._validation import check_float, check_int
 from cnncourse.config import DATA_ENV, settings
 
 CACHE_ENV = "CNNCOURSE_CACHE"
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+#: The longest a download may take, in seconds, however steadily bytes arrive.
+DOWNLOAD_DEADLINE = 3600.0
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,10 @@ class DataFormatError(CourseDataError, ValueError):
     """A data file exists but does not hold the arrays the course expects."""
 
 
+class DataLocationError(CourseDataError, NotADirectoryError):
+    """``CNNCOURSE_DATA`` or ``CNNCOURSE_CACHE`` names something that is not a folder."""
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """Where a data set came from and how big it is."""
@@ -143,6 +154,10 @@ class Dataset(tuple):
         self.info = info
         return self
 
+    def __reduce__(self):
+        # rebuild through __new__ with all three arguments: copy, deepcopy and pickle
+        return (type(self), (self[0], self[1], self.info))
+
 
 # ---------------------------------------------------------------------------- places
 
@@ -162,12 +177,26 @@ def cache_dir() -> Path:
 
 
 def search_dirs() -> list[tuple[str, Path]]:
-    """The folders searched for data files, in order, with a label for each."""
+    """The folders searched for data files, in order, with a label for each.
+
+    Raises
+    ------
+    DataLocationError
+        ``CNNCOURSE_DATA`` or ``CNNCOURSE_CACHE`` names an existing file rather than a
+        folder (a common slip: the path of ``mnist.npz`` instead of its folder).
+    """
     dirs = []
     data_dir = settings().data_dir
     if data_dir is not None:
         dirs.append((DATA_ENV, data_dir))
     dirs.append(("download cache", cache_dir()))
+    for label, folder in dirs:
+        if folder.exists() and not folder.is_dir():
+            variable = DATA_ENV if label == DATA_ENV else CACHE_ENV
+            raise DataLocationError(
+                f"{folder} ({label}) is a file, not a folder. Set {variable} to the folder "
+                f"that holds the data files (perhaps {folder.parent}), or unset it."
+            )
     return dirs
 
 
@@ -208,38 +237,89 @@ def sha256sum(path: str | os.PathLike) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, destination: str | os.PathLike, sha256: str, timeout: float = 60) -> Path:
+def _temporary_file(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
+    """A new, uniquely named file in ``folder``; a clear error if the folder is not writable."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+    except OSError as error:  # PermissionError, read-only file system, a file in the way
+        raise DownloadError(
+            f"cannot write into {folder} ({error.strerror or error}); make it writable, "
+            f"set {CACHE_ENV} to a folder you can write to, or put the data file in a "
+            f"folder and set {DATA_ENV} to it"
+        ) from error
+    return handle, Path(name)
+
+
+def download(
+    url: str,
+    destination: str | os.PathLike,
+    sha256: str,
+    timeout: float = 60,
+    deadline: float | None = DOWNLOAD_DEADLINE,
+) -> Path:
     """Download ``url`` to ``destination`` atomically, checking its SHA-256.
 
-    The bytes go to a temporary file in the destination's folder; only when the
-    checksum matches is it renamed to ``destination``. On any failure the temporary
-    file is removed and ``destination`` is left as it was.
+    The bytes go to a uniquely named temporary file in the destination's folder; only
+    when the checksum matches is it renamed to ``destination``. On any failure,
+    including an interruption, the temporary file is removed and ``destination`` is
+    left as it was.
+
+    Parameters
+    ----------
+    url : str
+    destination : path
+    sha256 : str
+        64 hexadecimal digits.
+    timeout : float
+        Seconds to wait for the connection and for each read.
+    deadline : float or None
+        Seconds the whole download may take (a server trickling a byte now and then
+        never trips ``timeout``); None for no limit. It is checked after every read, so
+        a download stops at most ``timeout`` seconds after the deadline.
 
     Raises
     ------
     DownloadError
-        The server could not be reached or answered with an error.
+        The server could not be reached, answered with an error or a malformed or
+        truncated reply, the deadline passed, or the destination folder is not writable.
     ChecksumError
         The file arrived but its SHA-256 is not ``sha256``.
     """
     destination = Path(destination)
-    if len(sha256) != 64:
+    if not isinstance(sha256, str) or len(sha256) != 64:
         raise ValueError(f"sha256 must be 64 hexadecimal digits; got {sha256!r}")
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
-    )
-    tmp = Path(tmp_name)
+    if deadline is not None and not deadline > 0:
+        raise ValueError(f"deadline must be a positive number of seconds or None; got {deadline!r}")
+    end = None if deadline is None else time.monotonic() + deadline
+    handle, tmp = _temporary_file(destination.parent, f".{destination.name}.", ".part")
     try:
         digest = hashlib.sha256()
         with os.fdopen(handle, "wb") as out:
             try:
-                with urllib.request.urlopen(url, timeout=timeout) as response:
-                    for block in iter(lambda: response.read(1 << 20), b""):
+                wait = timeout if deadline is None else min(timeout, deadline)
+                with urllib.request.urlopen(url, timeout=wait) as response:
+                    expected = response.headers.get("Content-Length")
+                    received = 0
+                    while block := response.read1(1 << 16):
                         out.write(block)
                         digest.update(block)
-            except (urllib.error.URLError, OSError) as error:
-                raise DownloadError(f"could not download {url}: {error}") from error
+                        received += len(block)
+                        if end is not None and time.monotonic() > end:
+                            raise DownloadError(
+                                f"could not download {url}: not finished after the "
+                                f"deadline of {deadline:g} s ({received:,} bytes received)"
+                            )
+                    if expected is not None and expected.isdigit() and received < int(expected):
+                        raise DownloadError(
+                            f"could not download {url}: the reply was cut off after "
+                            f"{received:,} of {int(expected):,} bytes"
+                        )
+            except DownloadError:
+                raise
+            except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+                reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                raise DownloadError(f"could not download {url}: {reason}") from error
         if digest.hexdigest() != sha256.lower():
             raise ChecksumError(
                 f"{url} has SHA-256 {digest.hexdigest()}, expected {sha256}; "
@@ -252,10 +332,7 @@ def download(url: str, destination: str | os.PathLike, sha256: str, timeout: flo
 
 
 def _save_npz_atomically(destination: Path, **arrays: np.ndarray) -> None:
-    handle, tmp_name = tempfile.mkstemp(
-        dir=destination.parent, prefix=f".{destination.name}.", suffix=".part"
-    )
-    tmp = Path(tmp_name)
+    handle, tmp = _temporary_file(destination.parent, f".{destination.name}.", ".part")
     try:
         with os.fdopen(handle, "wb") as out:
             np.savez(out, **arrays)
@@ -303,8 +380,12 @@ def fetch(filename: str, timeout: float = 60) -> Path:
     source = SOURCES[filename]
     target = cache_dir() / filename
     if filename == "cifar10.npz":
-        tarball = download(source.url, target.with_suffix(".tar.gz"), source.sha256, timeout)
+        # a unique name: never overwrites a user's file, and two downloads at once
+        # do not share (and delete) each other's tarball
+        handle, tarball = _temporary_file(target.parent, ".cifar-10-python.", ".tar.gz")
+        os.close(handle)
         try:
+            download(source.url, tarball, source.sha256, timeout)
             return cifar10_npz_from_tarball(tarball, target)
         finally:
             tarball.unlink(missing_ok=True)
@@ -319,16 +400,26 @@ def read_npz(path: str | os.PathLike, layout: dict[str, tuple[int, ...]]) -> dic
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
+            if not hasattr(archive, "files"):  # a plain .npy file
+                raise DataFormatError(
+                    f"{path} is a single array, not a .npz archive of {list(layout)}; "
+                    "delete it or replace it with a good copy"
+                )
             missing = [key for key in layout if key not in archive.files]
             if missing:
                 raise DataFormatError(
                     f"{path} lacks the arrays {missing}; expected keys {list(layout)}"
                 )
             arrays = {key: archive[key] for key in layout}
-    except (OSError, ValueError) as error:
-        if isinstance(error, DataFormatError):
-            raise
-        raise DataFormatError(f"{path} is not a readable .npz file: {error}") from error
+    except DataFormatError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        hint = " (it is downloaded again if missing)" if path.name in SOURCES else ""
+        raise DataFormatError(
+            f"{path} is not a readable .npz file: it is empty, truncated or damaged "
+            f"({reason}). Delete it or replace it with a good copy{hint}."
+        ) from error
     for key, trailing in layout.items():
         array = arrays[key]
         if array.dtype != np.uint8 or array.shape[1:] != trailing:
@@ -410,8 +501,10 @@ def load_digits(test_size: float = 0.2, seed: int = 0) -> Dataset:
     >>> x_train.shape, x_test.shape, int(x_train.max())
     ((1437, 8, 8), (360, 8, 8), 16)
     """
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must lie strictly between 0 and 1; got {test_size!r}")
+    test_size = check_float(
+        test_size, "test_size", min_value=0, max_value=1, include_min=False, include_max=False
+    )
+    seed = check_int(seed, "seed", min_value=0)
     from sklearn.datasets import load_digits as sklearn_digits
     from sklearn.model_selection import train_test_split
 

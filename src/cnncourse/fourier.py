@@ -18,21 +18,24 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnncourse._validation import as_float, check_array, check_float, check_int
 
-def _check_wave(period: float, width: float | None = None) -> None:
-    if not np.isfinite(period) or period <= 0:
-        raise ValueError(f"period must be a positive number; got {period!r}")
-    if width is not None and not 0 < width < period:
+_NO_WIDTH = object()
+
+
+def _check_wave(period: float, width=_NO_WIDTH) -> tuple[float, float | None]:
+    period = check_float(period, "period", min_value=0, include_min=False)
+    if width is _NO_WIDTH:
+        return period, None
+    if isinstance(width, bool | np.bool_) or not isinstance(width, int | float | np.integer | np.floating):
+        raise TypeError(f"width must lie strictly between 0 and period={period}; got {width!r}")
+    if not 0 < width < period:
         raise ValueError(f"width must lie strictly between 0 and period={period}; got {width!r}")
+    return period, float(width)
 
 
 def _as_1d(name: str, values) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array; got shape {array.shape}")
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
-    return array
+    return as_float(check_array(values, name, ndim=1))
 
 
 def square_wave(t, period: float = 0.2, width: float = 0.1, amplitude: float = 2.0) -> np.ndarray:
@@ -52,8 +55,9 @@ def square_wave(t, period: float = 0.2, width: float = 0.1, amplitude: float = 2
     >>> square_wave([0.0, 0.049, 0.051, 0.2])
     array([2., 2., 0., 2.])
     """
-    _check_wave(period, width)
-    t = np.asarray(t, dtype=float)
+    period, width = _check_wave(period, width)
+    amplitude = check_float(amplitude, "amplitude")
+    t = as_float(check_array(t, "t"))
     u = np.mod(t + period / 2, period) - period / 2  # position within the period, centred
     return np.where((u >= -width / 2) & (u < width / 2), float(amplitude), 0.0)
 
@@ -83,9 +87,9 @@ def square_wave_coefficients(
     >>> float(c0), a.round(4), b
     (1.0, array([ 1.2732,  0.    , -0.4244]), array([0., 0., 0.]))
     """
-    if isinstance(n_max, bool) or not isinstance(n_max, int | np.integer) or n_max < 1:
-        raise ValueError(f"n_max must be a positive int; got {n_max!r}")
-    _check_wave(period, width)
+    n_max = check_int(n_max, "n_max", min_value=1)
+    period, width = _check_wave(period, width)
+    amplitude = check_float(amplitude, "amplitude")
     n = np.arange(1, n_max + 1)
     a = 2 * amplitude / (n * np.pi) * np.sin(n * np.pi * width / period)
     return amplitude * width / period, a, np.zeros(n_max)
@@ -108,11 +112,12 @@ def fourier_partial_sum(t, c0: float, a, b, period: float) -> np.ndarray:
     >>> fourier_partial_sum([0.0, 0.25], 1.0, [0.5], [0.0], period=1.0).round(12)
     array([1.5, 1. ])
     """
-    _check_wave(period)
+    period, _ = _check_wave(period)
+    c0 = check_float(c0, "c0")
     a, b = _as_1d("a", a), _as_1d("b", b)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same length; got {len(a)} and {len(b)}")
-    t = np.asarray(t, dtype=float)
+    t = as_float(check_array(t, "t"))
     phase = (2 * np.pi / period) * np.multiply.outer(t.ravel(), np.arange(1, len(a) + 1))
     total = c0 + np.cos(phase) @ a + np.sin(phase) @ b
     return total.reshape(t.shape)

@@ -24,26 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cnncourse.models import check_hyperparameters, digits_cnn
-
-PARAMETER_NAMES = (
-    "conv_kernel",
-    "conv_bias",
-    "hidden_kernel",
-    "hidden_bias",
-    "out_kernel",
-    "out_bias",
+from cnncourse._validation import check_array, check_float, check_int, check_labels
+from cnncourse.models import (
+    PARAMETER_NAMES,
+    PARAMETER_SHAPES,
+    REGULARISED,
+    digits_cnn,
+    initial_weights,
 )
-REGULARISED = ("conv_kernel", "hidden_kernel", "out_kernel")
-
-PARAMETER_SHAPES = {
-    "conv_kernel": ("k", "k", "C", "F"),
-    "conv_bias": ("F",),
-    "hidden_kernel": ("D", "H"),
-    "hidden_bias": ("H",),
-    "out_kernel": ("H", "K"),
-    "out_bias": ("K",),
-}
 
 
 @dataclass
@@ -62,32 +50,53 @@ class FusedResult:
     loss: np.ndarray
 
 
-def _as_images(x) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim == 3:
-        x = x[..., None]
-    if x.ndim != 4:
-        raise ValueError(f"x must be images of shape (N, H, W) or (N, H, W, C); got {x.shape}")
-    return x
+def _as_images(x, name: str = "x") -> np.ndarray:
+    x = check_array(x, name, ndim=(3, 4), shape_hint="(N, H, W) or (N, H, W, C)", finite=True)
+    x = x.astype(np.float32)
+    return x[..., None] if x.ndim == 3 else x
 
 
-def _check_grid(etas, lmbds) -> tuple[np.ndarray, np.ndarray]:
-    etas, lmbds = np.atleast_1d(np.asarray(etas, float)), np.atleast_1d(np.asarray(lmbds, float))
-    if etas.size == 0 or lmbds.size == 0:
-        raise ValueError("etas and lmbds must each hold at least one value; got an empty grid")
-    for eta in etas:
-        for lmbd in lmbds:
-            check_hyperparameters(float(eta), float(lmbd))
-    return etas, lmbds
+def _check_values(values, name: str, positive: bool) -> np.ndarray:
+    """A 1-D array of finite learning rates (> 0) or L2 factors (>= 0), as float64."""
+    values = np.atleast_1d(check_array(values, name, ndim=(0, 1))).astype(np.float64)
+    for index, value in enumerate(values):
+        check_float(value, f"{name}[{index}]", min_value=0, include_min=not positive)
+    return values
 
 
-def initial_weights(seed: int, **model_options) -> dict[str, np.ndarray]:
-    """The initial weights Keras gives ``digits_cnn`` after ``keras.utils.set_random_seed(seed)``."""
-    import keras
+def _check_grid(learning_rates, l2_factors) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        _check_values(learning_rates, "learning_rates", positive=True),
+        _check_values(l2_factors, "l2_factors", positive=False),
+    )
 
-    keras.utils.set_random_seed(seed)
-    model = digits_cnn(eta=0.1, lmbd=0.0, **model_options)
-    return dict(zip(PARAMETER_NAMES, (w.numpy() for w in model.weights), strict=True))
+
+def _check_pairs(learning_rates, l2_factors) -> tuple[np.ndarray, np.ndarray]:
+    learning_rates, l2_factors = _check_grid(learning_rates, l2_factors)
+    if learning_rates.shape != l2_factors.shape:
+        raise ValueError(
+            "learning_rates and l2_factors must pair up, one of each per configuration; "
+            f"got {learning_rates.shape} and {l2_factors.shape}"
+        )
+    return learning_rates, l2_factors
+
+
+def _check_images_fit(x: np.ndarray, weights: dict[str, np.ndarray]) -> None:
+    """x's channels and size must be those the weights were made for."""
+    k, _, channels, filters = weights["conv_kernel"].shape[-4:]
+    if x.shape[3] != channels:
+        raise ValueError(
+            f"x has {x.shape[3]} channels but the weights expect {channels}: x must be "
+            f"(N, H, W, {channels})"
+        )
+    features = max((x.shape[1] - k + 1) // 2, 0) * max((x.shape[2] - k + 1) // 2, 0) * filters
+    if features != weights["hidden_kernel"].shape[-2]:
+        raise ValueError(
+            f"x's images of {x.shape[1]}x{x.shape[2]} give {features} features after the "
+            f"convolution and pooling, but the weights expect "
+            f"{weights['hidden_kernel'].shape[-2]}: use the image size the weights were "
+            "made for (initial_weights(seed, input_shape=...))"
+        )
 
 
 def _forward(params, x):
@@ -108,7 +117,7 @@ def _forward(params, x):
     return tf.matmul(h, params["out_kernel"]) + params["out_bias"][:, None, :]
 
 
-def _losses(params, x, y, lmbds):
+def _losses(params, x, y, l2_factors):
     """Per configuration: mean cross-entropy over the batch plus the L2 penalty, (G,)."""
     import tensorflow as tf
 
@@ -122,30 +131,36 @@ def _losses(params, x, y, lmbds):
             for name in REGULARISED
         ]
     )
-    return cross_entropy + lmbds * penalty
+    return cross_entropy + l2_factors * penalty
 
 
 def fused_fit(
     x,
     y,
-    etas,
-    lmbds,
+    learning_rates,
+    l2_factors,
     weights: dict[str, np.ndarray],
     epochs: int,
     batch_size: int = 100,
     shuffle_seed: int | None = 0,
     progress=None,
 ) -> FusedResult:
-    """Train G = len(etas) configurations of the digits CNN at once with plain SGD.
+    """Train G = len(learning_rates) configurations of the digits CNN at once with plain SGD.
+
+    Every configuration g takes the SGD step
+    :math:`W_g \\leftarrow W_g - \\eta_g \\nabla_{W_g} (L_{\\mathrm{CE}} + \\lambda_g \\sum \\|W\\|^2)`
+    on the same batch; summing the G losses and differentiating once gives every
+    configuration its own gradient (see the module docstring).
 
     Parameters
     ----------
     x : array_like, shape (N, H, W) or (N, H, W, C)
         Training images (already scaled).
     y : array_like, shape (N,)
-        Integer labels.
-    etas, lmbds : array_like, shape (G,)
-        Learning rate and L2 factor of each configuration.
+        Integer labels in [0, K), K the number of classes of ``weights``.
+    learning_rates, l2_factors : array_like, shape (G,)
+        Learning rate :math:`\\eta_g > 0` and L2 factor :math:`\\lambda_g \\ge 0` of each
+        configuration.
     weights : dict of numpy.ndarray
         Initial weights, either of one network (shared by all G) or with a leading
         axis of length G.
@@ -155,30 +170,40 @@ def fused_fit(
         configuration; None keeps the data in order (as ``fit(shuffle=False)``).
     progress : callable, optional
         Called with the number of finished epochs after each epoch.
+
+    Returns
+    -------
+    FusedResult
+        Final weights with a leading axis G, and the mean loss of each epoch (G, epochs).
     """
     import tensorflow as tf
 
     x = _as_images(x)
-    y = np.asarray(y)
-    etas = np.asarray(etas, np.float32).ravel()
-    lmbds = np.asarray(lmbds, np.float32).ravel()
-    if etas.shape != lmbds.shape:
-        raise ValueError(f"etas and lmbds must pair up; got {etas.shape} and {lmbds.shape}")
-    if len(x) != len(y):
-        raise ValueError(f"x and y differ in length: {len(x)} and {len(y)}")
-    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}")
-    g = len(etas)
+    learning_rates, l2_factors = _check_pairs(learning_rates, l2_factors)
+    epochs = check_int(epochs, "epochs", min_value=1)
+    batch_size = check_int(batch_size, "batch_size", min_value=1)
+    if shuffle_seed is not None:
+        shuffle_seed = check_int(shuffle_seed, "shuffle_seed", min_value=0)
+    weights = _check_weights(weights)
+    _check_images_fit(x, weights)
     n_classes = weights["out_bias"].shape[-1]
+    y = check_labels(y, "y", n_classes, n_examples=len(x))
+    learning_rates = learning_rates.astype(np.float32)
+    l2_factors = l2_factors.astype(np.float32)
+    g = len(learning_rates)
     labels = np.eye(n_classes, dtype=np.float32)[y]
     params = {}
     for name in PARAMETER_NAMES:
-        value = np.asarray(weights[name], np.float32)
+        value = weights[name]
         if value.ndim == len(PARAMETER_SHAPES[name]):  # one network: copy it G times
             value = np.broadcast_to(value, (g, *value.shape))
+        elif len(value) != g:
+            raise ValueError(
+                f"weights[{name!r}] must be one network's or have a leading axis of "
+                f"length {g}; got shape {value.shape}"
+            )
         params[name] = tf.Variable(np.array(value))
-    eta_t, lmbd_t = tf.constant(etas), tf.constant(lmbds)
+    eta_t, lmbd_t = tf.constant(learning_rates), tf.constant(l2_factors)
 
     @tf.function(reduce_retracing=True)
     def step(xb, yb):
@@ -205,12 +230,118 @@ def fused_fit(
     return FusedResult({name: v.numpy() for name, v in params.items()}, history)
 
 
+def _check_weights(weights) -> dict[str, np.ndarray]:
+    if not isinstance(weights, dict) or set(PARAMETER_NAMES) - set(weights):
+        raise ValueError(
+            f"weights must be a dict with the keys {list(PARAMETER_NAMES)} "
+            f"(see cnncourse.models.initial_weights); got {_keys(weights)}"
+        )
+    checked = {}
+    for name in PARAMETER_NAMES:
+        value = check_array(weights[name], f"weights[{name!r}]", finite=False)
+        if value.ndim not in (len(PARAMETER_SHAPES[name]), len(PARAMETER_SHAPES[name]) + 1):
+            raise ValueError(
+                f"weights[{name!r}] must have shape {PARAMETER_SHAPES[name]}, optionally "
+                f"with a leading axis G; got shape {value.shape}"
+            )
+        checked[name] = value.astype(np.float32)
+    return checked
+
+
+def _keys(weights) -> str:
+    return repr(sorted(weights)) if isinstance(weights, dict) else type(weights).__name__
+
+
+def separate_fits(
+    x,
+    y,
+    learning_rates,
+    l2_factors,
+    weights: dict[str, np.ndarray],
+    epochs: int,
+    batch_size: int = 100,
+) -> dict[str, np.ndarray]:
+    """The reference route: one compiled Keras :func:`~cnncourse.models.digits_cnn` and
+    one ``model.fit`` per configuration, the loop that :func:`fused_fit` replaces.
+
+    Each model starts from ``weights`` and sees the training data in order
+    (``shuffle=False``), so it trains exactly as ``fused_fit(..., shuffle_seed=None)``
+    trains its configuration; the lecture, the tests and the benchmark compare the two.
+
+    Parameters
+    ----------
+    x, y, learning_rates, l2_factors, weights, epochs, batch_size
+        As for :func:`fused_fit` (``weights`` of one network).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        The final weights, stacked with a leading axis G like :attr:`FusedResult.weights`
+        (so :func:`fused_predict` takes them too).
+    """
+    x = _as_images(x)
+    learning_rates, l2_factors = _check_pairs(learning_rates, l2_factors)
+    epochs = check_int(epochs, "epochs", min_value=1)
+    batch_size = check_int(batch_size, "batch_size", min_value=1)
+    weights = _check_weights(weights)
+    if weights["conv_kernel"].ndim != 4:
+        raise ValueError(
+            "weights must be those of one network (no leading axis G); "
+            f"got conv_kernel of shape {weights['conv_kernel'].shape}"
+        )
+    _check_images_fit(x, weights)
+    n_classes = weights["out_bias"].shape[-1]
+    y = check_labels(y, "y", n_classes, n_examples=len(x))
+    finals = []
+    for learning_rate, l2 in zip(learning_rates, l2_factors, strict=True):
+        model = digits_cnn(
+            float(learning_rate),
+            float(l2),
+            n_filters=weights["conv_kernel"].shape[-1],
+            kernel_size=weights["conv_kernel"].shape[0],
+            n_hidden=weights["hidden_bias"].shape[-1],
+            n_classes=n_classes,
+            input_shape=x.shape[1:],
+        )
+        model.set_weights([weights[name] for name in PARAMETER_NAMES])
+        model.fit(
+            x,
+            np.eye(n_classes, dtype=np.float32)[y],
+            epochs=epochs,
+            batch_size=batch_size,
+            shuffle=False,
+            verbose=0,
+        )
+        finals.append(model.get_weights())
+    return {
+        name: np.stack([final[i] for final in finals])
+        for i, name in enumerate(PARAMETER_NAMES)
+    }
+
+
 def fused_predict(weights: dict[str, np.ndarray], x, batch_size: int = 512) -> np.ndarray:
-    """Class probabilities (G, N, classes) of every configuration."""
+    """Class probabilities of every configuration, softmax of its logits.
+
+    Parameters
+    ----------
+    weights : dict of numpy.ndarray
+        As :attr:`FusedResult.weights`: each with a leading axis of length G.
+    x : array_like, shape (N, H, W) or (N, H, W, C)
+    batch_size : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (G, N, K)
+    """
     import tensorflow as tf
 
     x = _as_images(x)
-    params = {name: tf.constant(np.asarray(w, np.float32)) for name, w in weights.items()}
+    batch_size = check_int(batch_size, "batch_size", min_value=1)
+    weights = _check_weights(weights)
+    if weights["conv_kernel"].ndim != 5:
+        weights = {name: value[None] for name, value in weights.items()}  # one network
+    _check_images_fit(x, weights)
+    params = {name: tf.constant(w) for name, w in weights.items()}
     parts = [
         tf.nn.softmax(_forward(params, tf.constant(x[s : s + batch_size]))).numpy()
         for s in range(0, len(x), batch_size)
@@ -263,8 +394,8 @@ def grid_search(
     y_train,
     x_test,
     y_test,
-    etas,
-    lmbds,
+    learning_rates,
+    l2_factors,
     epochs: int = 100,
     batch_size: int = 100,
     seeds=(0,),
@@ -274,7 +405,7 @@ def grid_search(
 ) -> pd.DataFrame:
     """Train the lecture's digits CNN for every (eta, lmbd, seed) and measure accuracy.
 
-    All ``len(etas) * len(lmbds)`` configurations of one seed train together as one
+    All ``len(learning_rates) * len(l2_factors)`` configurations of one seed train together as one
     fused model (:func:`fused_fit`): the same initial weights (Keras' initialisers
     under that seed) and the same shuffled batches for every configuration.
 
@@ -288,7 +419,7 @@ def grid_search(
     ----------
     x_train, x_test : array_like, shape (N, H, W) or (N, H, W, C)
     y_train, y_test : array_like, shape (N,)
-    etas, lmbds : array_like
+    learning_rates, l2_factors : array_like
         The grid: every pair is trained.
     epochs, batch_size : int
     seeds : iterable of int
@@ -309,7 +440,7 @@ def grid_search(
         loss became NaN or infinite is marked ``diverged`` (its accuracies are those
         of its NaN outputs, i.e. chance level), not raised as an error.
     """
-    etas, lmbds = _check_grid(etas, lmbds)
+    etas, lmbds = _check_grid(learning_rates, l2_factors)
     seeds = list(seeds)
     if not seeds:
         raise ValueError("seeds must hold at least one seed; got an empty list")
@@ -330,7 +461,7 @@ def grid_search(
             )
     x_train, x_test = _as_images(x_train), _as_images(x_test)
     if x_val is not None:
-        x_val, y_val = _as_images(x_val), np.asarray(y_val)
+        x_val, y_val = _as_images(x_val, "x_val"), np.asarray(y_val)
     eta_grid, lmbd_grid = (a.ravel() for a in np.meshgrid(etas, lmbds, indexing="ij"))
     bar = None
     if progress:
@@ -377,70 +508,3 @@ def grid_search(
     if bar is not None:
         bar.close()
     return pd.DataFrame(rows)
-
-
-def plot_accuracy_heatmaps(results: pd.DataFrame, chosen_by: str | None = None):
-    """Training accuracy and the accuracy a cell is chosen by, as two annotated heatmaps.
-
-    Rows are learning rates, columns L2 factors, tick labels powers of ten; values are
-    means over seeds. Diverged configurations are annotated "div". The right heatmap
-    shows ``chosen_by`` (default: ``validation_accuracy`` when ``results`` has it, else
-    ``test_accuracy``), and its best cell is outlined in both.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-    from matplotlib.patches import Rectangle
-
-    if chosen_by is None:
-        chosen_by = "validation_accuracy" if "validation_accuracy" in results else "test_accuracy"
-    needed = {"eta", "lmbd", "train_accuracy", chosen_by}
-    if not needed <= set(results.columns):
-        raise ValueError(
-            f"results must have the columns {sorted(needed)}; got {list(results.columns)}"
-        )
-    mean = results.groupby(["eta", "lmbd"]).mean(numeric_only=True)
-    diverged = (
-        results.groupby(["eta", "lmbd"])["diverged"].any()
-        if "diverged" in results
-        else mean[chosen_by] * 0 > 0
-    )
-    etas = sorted(results["eta"].unique())
-    lmbds = sorted(results["lmbd"].unique())
-
-    def label(value):
-        exponent = np.log10(value)
-        return f"$10^{{{exponent:.0f}}}$" if np.isclose(exponent, round(exponent)) else f"{value:g}"
-
-    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
-    best = mean[chosen_by].idxmax()
-    for ax, column in zip(axes, ["train_accuracy", chosen_by], strict=True):
-        title = column.replace("_", " ").replace("train ", "training ")
-        table = mean[column].unstack("lmbd").reindex(index=etas, columns=lmbds)
-        notes = table.map(lambda v: f"{v:.2f}")
-        for (eta, lmbd), flag in diverged.items():
-            if flag:
-                notes.loc[eta, lmbd] = "div"
-        sns.heatmap(
-            table,
-            annot=notes,
-            fmt="",
-            cmap="viridis",
-            vmin=0,
-            vmax=1,
-            ax=ax,
-            cbar_kws={"label": "accuracy"},
-            annot_kws={"fontsize": 9},
-        )
-        ax.set_xticklabels([label(v) for v in lmbds], rotation=0)
-        ax.set_yticklabels([label(v) for v in etas], rotation=0)
-        ax.set_xlabel(r"L2 factor $\lambda$")
-        ax.set_ylabel(r"learning rate $\eta$")
-        ax.set_title(title)
-        ax.grid(False)
-        row, col = etas.index(best[0]), lmbds.index(best[1])
-        ax.add_patch(Rectangle((col, row), 1, 1, fill=False, edgecolor="red", lw=3))
-    return fig

@@ -19,17 +19,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.convolution import _pads, _positive_int
+from cnncourse import config
+from cnncourse._validation import (
+    as_float,
+    check_array,
+    check_bool,
+    check_choice,
+    check_float,
+    check_int,
+    check_labels,
+)
+from cnncourse.convolution2d import _pads, conv_output_size
 
 #: Keras clips probabilities to [EPSILON, 1 - EPSILON] before taking logarithms.
 EPSILON = 1e-7
 
 
 def _batch(name: str, x) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"{name} must be a batch of shape (N, H, W, C); got shape {x.shape}")
-    return x
+    return check_array(x, name, ndim=4, shape_hint="(N, H, W, C)")
 
 
 def relu(x) -> np.ndarray:
@@ -40,21 +47,25 @@ def relu(x) -> np.ndarray:
     >>> relu([-2.0, 0.0, 3.0])
     array([0., 0., 3.])
     """
-    return np.maximum(np.asarray(x), 0)
+    return np.maximum(as_float(check_array(x, "x")), 0.0)
 
 
 def _pool(x, pool_size: int, stride: int | None, padding: str, reduce: str) -> np.ndarray:
-    x = _batch("x", x)
-    pool_size = _positive_int("pool_size", pool_size)
-    stride = pool_size if stride is None else _positive_int("stride", stride)
-    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+    x = as_float(_batch("x", x))
+    pool_size = check_int(pool_size, "pool_size", min_value=1)
+    stride = pool_size if stride is None else check_int(stride, "stride", min_value=1)
+    if not isinstance(padding, str):
         raise ValueError(f'padding must be "valid" or "same"; got {padding!r}')
+    padding = check_choice(padding, "padding", ("valid", "same"), ignore_case=True)
+    for axis, size in (("height", x.shape[1]), ("width", x.shape[2])):
+        try:
+            conv_output_size(size, pool_size, stride, padding)
+        except ValueError:
+            raise ValueError(
+                f"pool_size {pool_size} is larger than the (padded) input {axis} {size}"
+            ) from None
     top, bottom = _pads(x.shape[1], pool_size, stride, padding)
     left, right = _pads(x.shape[2], pool_size, stride, padding)
-    if x.shape[1] + top + bottom < pool_size or x.shape[2] + left + right < pool_size:
-        raise ValueError(
-            f"pool_size {pool_size} is larger than the (padded) input {x.shape[1]}x{x.shape[2]}"
-        )
     pad = ((0, 0), (top, bottom), (left, right), (0, 0))
     window = (pool_size, pool_size)
 
@@ -63,9 +74,9 @@ def _pool(x, pool_size: int, stride: int | None, padding: str, reduce: str) -> n
         return view[:, ::stride, ::stride]  # (N, out_h, out_w, C, p, p)
 
     if reduce == "max":  # padding never wins a maximum
-        return windows(np.pad(x.astype(float), pad, constant_values=-np.inf)).max(axis=(-2, -1))
+        return windows(np.pad(x, pad, constant_values=-np.inf)).max(axis=(-2, -1))
     # average over the real inputs only: padded cells count neither in sum nor in number
-    total = windows(np.pad(x.astype(float), pad)).sum(axis=(-2, -1))
+    total = windows(np.pad(x, pad)).sum(axis=(-2, -1))
     count = windows(np.pad(np.ones_like(x, dtype=float), pad)).sum(axis=(-2, -1))
     return total / count
 
@@ -126,18 +137,23 @@ def dropout(x, rate: float, training: bool = True, rng: np.random.Generator | No
         Probability of dropping an entry, in [0, 1).
     training : bool
     rng : numpy.random.Generator, optional
+        Where the mask is drawn from; by default :func:`cnncourse.config.rng`, which
+        :func:`cnncourse.config.set_seed` reseeds, so a seeded notebook repeats itself.
 
     Examples
     --------
     >>> dropout(np.ones(4), 0.5, training=False)
     array([1., 1., 1., 1.])
     """
-    if not 0 <= rate < 1:
-        raise ValueError(f"rate must lie in [0, 1); got {rate!r}")
-    x = np.asarray(x, dtype=float)
+    rate = check_float(rate, "rate", min_value=0, max_value=1, include_max=False)
+    training = check_bool(training, "training")
+    x = as_float(check_array(x, "x"))
     if not training or rate == 0:
         return x.copy()
-    rng = np.random.default_rng() if rng is None else rng
+    if rng is None:
+        rng = config.rng()  # reseeded by config.set_seed
+    elif not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator or None; got {rng!r}")
     keep = rng.random(x.shape) >= rate
     return np.where(keep, x / (1 - rate), 0.0)
 
@@ -150,7 +166,7 @@ def flatten(x) -> np.ndarray:
     >>> flatten(np.zeros((2, 3, 4, 5))).shape
     (2, 60)
     """
-    x = np.asarray(x)
+    x = check_array(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must be a batch with at least 2 dimensions; got shape {x.shape}")
     return x.reshape(len(x), -1)
@@ -165,16 +181,27 @@ def dense(x, w, b=None) -> np.ndarray:
     w : array_like, shape (D, U)
     b : array_like, shape (U,), optional
 
+    Returns
+    -------
+    numpy.ndarray, shape (N, U)
+        float64 for integer or bool inputs (uint8 pixels do not overflow).
+
     Examples
     --------
     >>> dense([[1.0, 2.0]], [[1.0], [1.0]], [0.5])
     array([[3.5]])
     """
-    x, w = np.asarray(x), np.asarray(w)
-    if x.ndim != 2 or w.ndim != 2 or x.shape[1] != w.shape[0]:
+    x = as_float(check_array(x, "x", ndim=2, shape_hint="(N, D)"))
+    w = as_float(check_array(w, "w", ndim=2, shape_hint="(D, U)"))
+    if x.shape[1] != w.shape[0]:
         raise ValueError(f"x must be (N, D) and w (D, U); got {x.shape} and {w.shape}")
     y = x @ w
-    return y if b is None else y + np.asarray(b)
+    if b is None:
+        return y
+    b = as_float(check_array(b, "b"))
+    if b.shape != (w.shape[1],):
+        raise ValueError(f"b must have shape ({w.shape[1]},), one per unit; got {b.shape}")
+    return y + b
 
 
 def softmax(z, axis: int = -1) -> np.ndarray:
@@ -188,19 +215,35 @@ def softmax(z, axis: int = -1) -> np.ndarray:
     >>> softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
-    z = np.asarray(z, dtype=float)
+    z = as_float(check_array(z, "z"))
+    if z.ndim == 0:
+        raise ValueError(f"z must have at least 1 dimension; got shape {z.shape}")
+    axis = check_int(axis, "axis", min_value=-z.ndim, max_value=z.ndim - 1)
     shifted = np.exp(z - z.max(axis=axis, keepdims=True))
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
 def one_hot(labels, n_classes: int) -> np.ndarray:
-    """Rows of the identity matrix: ``one_hot([2], 3) == [[0, 0, 1]]``."""
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be a 1-D array of ints; got {labels.dtype} {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ValueError(f"labels must lie in [0, {n_classes}); got {labels.min()}..{labels.max()}")
-    return np.eye(n_classes)[labels]
+    """Rows of the identity matrix: label k becomes :math:`e_k`, the k-th unit vector.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Class indices in [0, n_classes).
+    n_classes : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, n_classes)
+
+    Examples
+    --------
+    >>> one_hot([2, 0], 3)
+    array([[0., 0., 1.],
+           [1., 0., 0.]])
+    """
+    n_classes = check_int(n_classes, "n_classes", min_value=1)
+    return np.eye(n_classes)[check_labels(labels, "labels", n_classes)]
 
 
 def cross_entropy(probabilities, labels) -> float:
@@ -221,12 +264,14 @@ def cross_entropy(probabilities, labels) -> float:
     >>> round(cross_entropy([[0.5, 0.5]], [0]), 6)
     0.693147
     """
-    p = np.asarray(probabilities, dtype=float)
-    if p.ndim != 2:
-        raise ValueError(f"probabilities must be (N, K); got shape {p.shape}")
+    p = as_float(check_array(probabilities, "probabilities", ndim=2, shape_hint="(N, K)"))
+    if (p < 0).any():
+        raise ValueError("probabilities must be non-negative; got a negative entry")
     y = np.asarray(labels)
     if y.ndim == 1:
-        y = one_hot(y, p.shape[1])
+        y = one_hot(check_labels(y, "labels", p.shape[1], n_examples=len(p)), p.shape[1])
+    else:
+        y = as_float(check_array(y, "labels"))
     if y.shape != p.shape:
         raise ValueError(f"labels must be (N,) or one-hot {p.shape}; got shape {y.shape}")
     p = np.clip(p / p.sum(axis=1, keepdims=True), EPSILON, 1 - EPSILON)

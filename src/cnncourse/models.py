@@ -7,71 +7,156 @@ Both end in a softmax and are trained with categorical cross-entropy on one-hot 
 
 from __future__ import annotations
 
-import math
-
 import keras
+import numpy as np
+
+from cnncourse._validation import check_float, check_int
+
+#: The weights of :func:`digits_cnn`, in the order of ``model.weights``.
+PARAMETER_NAMES = (
+    "conv_kernel",
+    "conv_bias",
+    "hidden_kernel",
+    "hidden_bias",
+    "out_kernel",
+    "out_bias",
+)
+#: The weights that carry the L2 penalty: the kernels.
+REGULARISED = ("conv_kernel", "hidden_kernel", "out_kernel")
+#: Their shapes: k the kernel size, C channels, F filters, D flattened features,
+#: H hidden units, K classes.
+PARAMETER_SHAPES = {
+    "conv_kernel": ("k", "k", "C", "F"),
+    "conv_bias": ("F",),
+    "hidden_kernel": ("D", "H"),
+    "hidden_bias": ("H",),
+    "out_kernel": ("H", "K"),
+    "out_bias": ("K",),
+}
 
 
-def check_hyperparameters(eta: float, lmbd: float) -> None:
-    """Raise ``ValueError`` unless ``eta > 0`` and ``lmbd >= 0`` are finite numbers."""
-    if not isinstance(eta, int | float) or not math.isfinite(eta) or eta <= 0:
-        raise ValueError(f"the learning rate eta must be a positive number; got {eta!r}")
-    if not isinstance(lmbd, int | float) or not math.isfinite(lmbd) or lmbd < 0:
-        raise ValueError(f"the L2 factor lmbd must be a non-negative number; got {lmbd!r}")
+def check_hyperparameters(learning_rate: float, l2: float) -> tuple[float, float]:
+    """Return ``(learning_rate, l2)`` as floats if ``learning_rate > 0`` and ``l2 >= 0``.
+
+    Both must be finite real numbers; otherwise ``TypeError`` (not a number) or
+    ``ValueError`` (out of range) names the argument.
+
+    Examples
+    --------
+    >>> check_hyperparameters(0.5, 0)
+    (0.5, 0.0)
+    """
+    learning_rate = check_float(learning_rate, "learning_rate", min_value=0, include_min=False)
+    return learning_rate, check_float(l2, "l2", min_value=0)
 
 
 def digits_cnn(
-    eta: float,
-    lmbd: float,
+    learning_rate: float,
+    l2: float,
     n_filters: int = 10,
-    receptive_field: int = 3,
+    kernel_size: int = 3,
     n_hidden: int = 50,
     n_classes: int = 10,
     input_shape: tuple[int, int, int] = (8, 8, 1),
 ) -> keras.Sequential:
     """The lecture's CNN for the 8x8 digits, compiled with plain SGD.
 
-    ``Conv2D(n_filters, receptive_field, relu) -> MaxPooling2D(2) -> Flatten ->
+    ``Conv2D(n_filters, kernel_size, relu) -> MaxPooling2D(2) -> Flatten ->
     Dense(n_hidden, relu) -> Dense(n_classes, softmax)``; every kernel carries the
-    L2 penalty :math:`\\lambda \\sum w^2`, so the loss minimised is
+    L2 penalty :math:`\\lambda \\sum w^2` (``l2`` is :math:`\\lambda`), so the loss
+    minimised is
 
     .. math:: L = -\\frac{1}{B}\\sum_b \\log p_{b, t_b} + \\lambda \\sum_{\\text{kernels}} \\|W\\|^2,
 
-    and each SGD step is :math:`W \\leftarrow W - \\eta\\, \\nabla L`.
+    and each SGD step is :math:`W \\leftarrow W - \\eta\\, \\nabla L` (``learning_rate``
+    is :math:`\\eta`). Its weights are, in order, :data:`PARAMETER_NAMES`.
+
+    Parameters
+    ----------
+    learning_rate : float
+        :math:`\\eta > 0`.
+    l2 : float
+        :math:`\\lambda \\ge 0`.
+    n_filters, kernel_size, n_hidden, n_classes : int
+        Filters of the convolution, its (square) kernel size, hidden units, classes.
+    input_shape : tuple of int
+        (H, W, C) of one image.
 
     Examples
     --------
-    >>> model = digits_cnn(eta=0.1, lmbd=1e-4)
+    >>> model = digits_cnn(learning_rate=0.1, l2=1e-4)
     >>> model.count_params()
     5160
     """
-    check_hyperparameters(eta, lmbd)
-    l2 = keras.regularizers.L2(lmbd)
+    learning_rate, l2 = check_hyperparameters(learning_rate, l2)
+    n_filters = check_int(n_filters, "n_filters", min_value=1)
+    kernel_size = check_int(kernel_size, "kernel_size", min_value=1)
+    n_hidden = check_int(n_hidden, "n_hidden", min_value=1)
+    n_classes = check_int(n_classes, "n_classes", min_value=2)
+    if not isinstance(input_shape, tuple | list) or len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (H, W, C); got {input_shape!r}")
+    input_shape = tuple(check_int(v, "input_shape", min_value=1) for v in input_shape)
+    if min(input_shape[:2]) < kernel_size + 1:
+        raise ValueError(
+            f"input_shape must be at least {kernel_size + 1}x{kernel_size + 1} for a "
+            f"{kernel_size}x{kernel_size} convolution and 2x2 pooling; got {input_shape!r}"
+        )
+    regulariser = keras.regularizers.L2(l2)
     model = keras.Sequential(
         [
             keras.Input(input_shape),
             keras.layers.Conv2D(
                 n_filters,
-                (receptive_field, receptive_field),
+                (kernel_size, kernel_size),
                 activation="relu",
-                kernel_regularizer=l2,
+                kernel_regularizer=regulariser,
                 name="conv",
             ),
             keras.layers.MaxPooling2D((2, 2), name="pool"),
             keras.layers.Flatten(name="flatten"),
-            keras.layers.Dense(n_hidden, activation="relu", kernel_regularizer=l2, name="hidden"),
             keras.layers.Dense(
-                n_classes, activation="softmax", kernel_regularizer=l2, name="output"
+                n_hidden, activation="relu", kernel_regularizer=regulariser, name="hidden"
+            ),
+            keras.layers.Dense(
+                n_classes, activation="softmax", kernel_regularizer=regulariser, name="output"
             ),
         ],
         name="digits_cnn",
     )
     model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=eta),
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate),
         loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
     return model
+
+
+def initial_weights(seed: int, **model_options) -> dict[str, np.ndarray]:
+    """The initial weights Keras gives :func:`digits_cnn` after ``keras.utils.set_random_seed(seed)``.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer.
+    **model_options
+        Passed to :func:`digits_cnn` (``n_filters``, ``kernel_size``, ``input_shape``, ...).
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        One float32 array per name of :data:`PARAMETER_NAMES`, e.g. ``conv_kernel`` of
+        shape (k, k, C, F).
+
+    Examples
+    --------
+    >>> weights = initial_weights(0)
+    >>> list(weights) == list(PARAMETER_NAMES), weights["conv_kernel"].shape
+    (True, (3, 3, 1, 10))
+    """
+    seed = check_int(seed, "seed", min_value=0)
+    keras.utils.set_random_seed(seed)
+    model = digits_cnn(learning_rate=0.1, l2=0.0, **model_options)
+    return dict(zip(PARAMETER_NAMES, (w.numpy() for w in model.weights), strict=True))
 
 
 def mnist_cnn(learning_rate: float = 1e-3, dropout: float = 0.5) -> keras.Sequential:
@@ -85,9 +170,8 @@ def mnist_cnn(learning_rate: float = 1e-3, dropout: float = 0.5) -> keras.Sequen
     >>> mnist_cnn().count_params()
     34826
     """
-    if not 0 <= dropout < 1:
-        raise ValueError(f"dropout must lie in [0, 1); got {dropout!r}")
-    check_hyperparameters(learning_rate, 0.0)
+    dropout = check_float(dropout, "dropout", min_value=0, max_value=1, include_max=False)
+    learning_rate, _ = check_hyperparameters(learning_rate, 0.0)
     model = keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -156,8 +240,11 @@ def warmup_cosine_schedule(total_steps: int, peak_learning_rate: float):
     >>> [round(float(schedule(step)), 4) for step in (0, 15, 100)]
     [0.0004, 0.01, 0.0]
     """
-    check_hyperparameters(peak_learning_rate, 0.0)
-    total = max(2, int(total_steps))
+    total_steps = check_int(total_steps, "total_steps", min_value=1)
+    peak_learning_rate = check_float(
+        peak_learning_rate, "peak_learning_rate", min_value=0, include_min=False
+    )
+    total = max(2, total_steps)
     warmup = max(1, int(0.15 * total))
     return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=peak_learning_rate / 25,
@@ -191,13 +278,20 @@ def cifar10_improved(
     hundred steps needs a faster 0.9. Adam follows a one-cycle schedule:
     linear warm-up to ``peak_learning_rate`` over the first 15 % of the
     ``steps_per_epoch * epochs`` steps, then cosine decay to zero.
+
+    ``convs_per_block`` holds three ints from 1 to 4 (the layers are named ``a`` to
+    ``d`` within a block); anything else raises ``ValueError``.
     """
-    if len(widths) != 3 or min(widths) < 1:
-        raise ValueError(f"widths must be three positive ints; got {widths!r}")
-    if len(convs_per_block) != 3 or min(convs_per_block) < 1:
-        raise ValueError(f"convs_per_block must be three positive ints; got {convs_per_block!r}")
-    if not 0 <= dropout < 1:
-        raise ValueError(f"dropout must lie in [0, 1); got {dropout!r}")
+    steps_per_epoch = check_int(steps_per_epoch, "steps_per_epoch", min_value=1)
+    epochs = check_int(epochs, "epochs", min_value=1)
+    for name, values, largest in (("widths", widths, None), ("convs_per_block", convs_per_block, 4)):
+        if not isinstance(values, tuple | list) or len(values) != 3:
+            raise ValueError(f"{name} must be three ints, one per block; got {values!r}")
+        for value in values:
+            check_int(value, name, min_value=1, max_value=largest)
+    dropout = check_float(dropout, "dropout", min_value=0, max_value=1, include_max=False)
+    shift = check_float(shift, "shift", min_value=0, max_value=0.5)
+    bn_momentum = check_float(bn_momentum, "bn_momentum", min_value=0, max_value=1)
     schedule = warmup_cosine_schedule(steps_per_epoch * epochs, peak_learning_rate)
     blocks = []
     for index, (width, convs) in enumerate(zip(widths, convs_per_block, strict=True), start=1):

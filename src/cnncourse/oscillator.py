@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnncourse._validation import as_float, check_array, check_float
 
-def _check_positive(**values: float) -> None:
-    for name, value in values.items():
-        if not np.isfinite(value) or value <= 0:
-            raise ValueError(f"{name} must be a positive number; got {value!r}")
+
+def _check_positive(**values: float) -> list[float]:
+    return [check_float(v, name, min_value=0, include_min=False) for name, v in values.items()]
 
 
 def harmonic_response(omega, mass: float, damping: float, stiffness: float):
@@ -47,10 +47,9 @@ def harmonic_response(omega, mass: float, damping: float, stiffness: float):
     >>> float(gain), float(phase)        # a static force F stretches the spring by F/k
     (0.125, 0.0)
     """
-    _check_positive(mass=mass, stiffness=stiffness)
-    if not np.isfinite(damping) or damping < 0:
-        raise ValueError(f"damping must be a non-negative number; got {damping!r}")
-    omega = np.asarray(omega, dtype=float)
+    mass, stiffness = _check_positive(mass=mass, stiffness=stiffness)
+    damping = check_float(damping, "damping", min_value=0)
+    omega = as_float(check_array(omega, "omega"))
     omega0_sq = stiffness / mass
     beta = damping / (2 * mass)
     gain = (1 / mass) / np.sqrt((omega0_sq - omega**2) ** 2 + 4 * beta**2 * omega**2)
@@ -72,17 +71,18 @@ def steady_state(t, c0: float, a, b, period: float, mass: float, damping: float,
     >>> float(steady_state(0.3, 4.0, [0.0], [0.0], 1.0, mass=1, damping=1, stiffness=2))
     2.0
     """
-    _check_positive(period=period)
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    if a.ndim != 1 or a.shape != b.shape or a.size == 0:
+    (period,) = _check_positive(period=period)
+    c0 = check_float(c0, "c0")
+    a = as_float(check_array(a, "a", ndim=1))
+    b = as_float(check_array(b, "b", ndim=1))
+    if a.shape != b.shape:
         raise ValueError(
             f"a and b must be non-empty 1-D arrays of one length; got {a.shape}, {b.shape}"
         )
     n = np.arange(1, len(a) + 1)
     omega_n = n * 2 * np.pi / period
     gain, lag = harmonic_response(omega_n, mass, damping, stiffness)
-    t = np.asarray(t, dtype=float)
+    t = as_float(check_array(t, "t"))
     phase = np.multiply.outer(t.ravel(), omega_n) - lag
     x = c0 / stiffness + (np.cos(phase) * (gain * a) + np.sin(phase) * (gain * b)).sum(axis=1)
     return x.reshape(t.shape)

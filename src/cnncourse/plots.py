@@ -302,6 +302,78 @@ _PLAYER_GLYPHS = {
 _FONT_AWESOME_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.S)
 
 
+def plot_accuracy_heatmaps(results, chosen_by: str | None = None):
+    """Training accuracy and the accuracy a cell is chosen by, as two annotated heatmaps.
+
+    ``results`` is the table of :func:`cnncourse.grid.grid_search`: a pandas DataFrame
+    with the columns ``eta, lmbd, train_accuracy`` and ``chosen_by``, and optionally
+    ``diverged``. Values are means over seeds. The right heatmap shows ``chosen_by``
+    (default: ``validation_accuracy`` when ``results`` has it, else ``test_accuracy``),
+    and its best cell is outlined in both.
+
+    Rows are learning rates, columns L2 factors, tick labels powers of ten. Diverged
+    configurations are annotated "div".
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import seaborn as sns
+    from matplotlib.patches import Rectangle
+
+    if chosen_by is None:
+        has_validation = hasattr(results, "columns") and "validation_accuracy" in results.columns
+        chosen_by = "validation_accuracy" if has_validation else "test_accuracy"
+    needed = {"eta", "lmbd", "train_accuracy", chosen_by}
+    if not hasattr(results, "columns") or not needed <= set(results.columns):
+        got = list(results.columns) if hasattr(results, "columns") else type(results).__name__
+        raise ValueError(f"results must have the columns {sorted(needed)}; got {got}")
+    mean = results.groupby(["eta", "lmbd"]).mean(numeric_only=True)
+    diverged = (
+        results.groupby(["eta", "lmbd"])["diverged"].any()
+        if "diverged" in results
+        else mean[chosen_by] * 0 > 0
+    )
+    etas = sorted(results["eta"].unique())
+    lmbds = sorted(results["lmbd"].unique())
+
+    def label(value):
+        exponent = np.log10(value)
+        return f"$10^{{{exponent:.0f}}}$" if np.isclose(exponent, round(exponent)) else f"{value:g}"
+
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
+    best = mean[chosen_by].idxmax()
+    for ax, column in zip(axes, ["train_accuracy", chosen_by], strict=True):
+        title = column.replace("_", " ").replace("train ", "training ")
+        table = mean[column].unstack("lmbd").reindex(index=etas, columns=lmbds)
+        notes = table.map(lambda v: f"{v:.2f}")
+        for (eta, lmbd), flag in diverged.items():
+            if flag:
+                notes.loc[eta, lmbd] = "div"
+        sns.heatmap(
+            table,
+            annot=notes,
+            fmt="",
+            cmap="viridis",
+            vmin=0,
+            vmax=1,
+            ax=ax,
+            cbar_kws={"label": "accuracy"},
+            annot_kws={"fontsize": 9},
+        )
+        ax.set_xticklabels([label(v) for v in lmbds], rotation=0)
+        ax.set_yticklabels([label(v) for v in etas], rotation=0)
+        ax.set_xlabel(r"L2 factor $\lambda$")
+        ax.set_ylabel(r"learning rate $\eta$")
+        ax.set_title(title)
+        ax.grid(False)
+        row, col = etas.index(best[0]), lmbds.index(best[1])
+        ax.add_patch(Rectangle((col, row), 1, 1, fill=False, edgecolor="red", lw=3))
+    return fig
+
+
 def offline_jshtml(anim) -> str:
     """The animation as matplotlib's interactive HTML player, with no network request.
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnncourse.convolution import _pads, col2im, im2col
+from cnncourse import layers
+from cnncourse._validation import as_float, check_array, check_float, check_int, check_labels
+from cnncourse.convolution2d import _pads, col2im, conv_output_size, im2col
 
 
 class Layer:
@@ -38,7 +40,8 @@ class Conv2D(Layer):
     """Cross-correlation with F kernels of shape (kh, kw, C), plus a bias.
 
     Forward, with :math:`X` the im2col matrix of the input (one receptive field per row)
-    and :math:`W` the kernels as a (kh kw C) x F matrix: :math:`Y = X W + b`.
+    and :math:`W` the kernels as a (kh kw C) x F matrix: :math:`Y = X W + b`, a dense
+    layer (:func:`cnncourse.layers.dense`) applied to every receptive field.
     Backward, for the upstream gradient :math:`G = \\partial L / \\partial Y`:
 
     .. math::
@@ -50,25 +53,27 @@ class Conv2D(Layer):
 
     def __init__(self, kernel: np.ndarray, bias: np.ndarray, stride: int = 1, padding=0):
         super().__init__()
-        kernel, bias = np.asarray(kernel, float), np.asarray(bias, float)
-        if kernel.ndim != 4 or bias.shape != (kernel.shape[3],):
+        kernel = as_float(check_array(kernel, "kernel", ndim=4, shape_hint="(kh, kw, C, F)"))
+        bias = as_float(check_array(bias, "bias"))
+        if bias.shape != (kernel.shape[3],):
             raise ValueError(
                 f"kernel must be (kh, kw, C, F) and bias (F,); got {kernel.shape}, {bias.shape}"
             )
-        self.params = {"kernel": kernel, "bias": bias}
-        self.stride, self.padding = stride, padding
+        self.params = {"kernel": kernel.astype(np.float64), "bias": bias.astype(np.float64)}
+        self.stride = check_int(stride, "stride", min_value=1)
+        _pads(1, 1, 1, padding)  # checks padding
+        self.padding = padding
 
     def forward(self, x, training=True):
         kh, kw, channels, filters = self.params["kernel"].shape
-        if x.ndim != 4 or x.shape[3] != channels:
+        x = as_float(check_array(x, "x", ndim=4, shape_hint=f"(N, H, W, {channels})"))
+        if x.shape[3] != channels:
             raise ValueError(f"Conv2D expects (N, H, W, {channels}); got {x.shape}")
         self.x_shape = x.shape
         self.columns = im2col(x, kh, kw, self.stride, self.padding)
-        top, bottom = _pads(x.shape[1], kh, self.stride, self.padding)
-        left, right = _pads(x.shape[2], kw, self.stride, self.padding)
-        out_h = (x.shape[1] + top + bottom - kh) // self.stride + 1
-        out_w = (x.shape[2] + left + right - kw) // self.stride + 1
-        y = self.columns @ self.params["kernel"].reshape(-1, filters) + self.params["bias"]
+        out_h = conv_output_size(x.shape[1], kh, self.stride, self.padding)
+        out_w = conv_output_size(x.shape[2], kw, self.stride, self.padding)
+        y = layers.dense(self.columns, self.params["kernel"].reshape(-1, filters), self.params["bias"])
         return y.reshape(x.shape[0], out_h, out_w, filters)
 
     def backward(self, grad):
@@ -81,11 +86,13 @@ class Conv2D(Layer):
 
 
 class ReLU(Layer):
-    """:math:`y = \\max(x, 0)`; backward passes the gradient where :math:`x > 0`."""
+    """:math:`y = \\max(x, 0)` (:func:`cnncourse.layers.relu`); backward passes the
+    gradient where :math:`x > 0`."""
 
     def forward(self, x, training=True):
-        self.mask = x > 0
-        return np.where(self.mask, x, 0.0)
+        y = layers.relu(x)
+        self.mask = y > 0
+        return y
 
     def backward(self, grad):
         return np.where(self.mask, grad, 0.0)
@@ -94,62 +101,70 @@ class ReLU(Layer):
 class MaxPool2D(Layer):
     """Non-overlapping max pooling (stride = pool size, any remainder rows dropped).
 
-    Backward: each window's gradient goes to the input that was its maximum (the first
-    one, if several tie), and nowhere else.
+    Forward is :func:`cnncourse.layers.max_pool2d` (``padding="valid"``). Backward: each
+    window's gradient goes to the input that was its maximum (the first one, if several
+    tie), and nowhere else.
+
+    Parameters
+    ----------
+    pool_size : int
+        Side of the square window, at least 1 and at most the input's height and width.
     """
 
-    def __init__(self, pool: int = 2):
+    def __init__(self, pool_size: int = 2):
         super().__init__()
-        self.pool = pool
+        self.pool_size = check_int(pool_size, "pool_size", min_value=1)
 
     def forward(self, x, training=True):
-        p = self.pool
-        n, height, width, channels = x.shape
-        out_h, out_w = height // p, width // p
-        self.x_shape = x.shape
-        windows = x[:, : out_h * p, : out_w * p, :].reshape(n, out_h, p, out_w, p, channels)
-        windows = windows.transpose(0, 1, 3, 5, 2, 4).reshape(n, out_h, out_w, channels, p * p)
-        self.argmax = windows.argmax(axis=-1)
-        return np.take_along_axis(windows, self.argmax[..., None], axis=-1)[..., 0]
+        y = layers.max_pool2d(x, self.pool_size)  # validates x and the sizes
+        self.x = as_float(np.asarray(x))
+        return y
 
     def backward(self, grad):
-        p = self.pool
+        p = self.pool_size
         n, out_h, out_w, channels = grad.shape
-        windows = np.zeros((n, out_h, out_w, channels, p * p))
-        np.put_along_axis(windows, self.argmax[..., None], grad[..., None], axis=-1)
-        windows = windows.reshape(n, out_h, out_w, channels, p, p).transpose(0, 1, 4, 2, 5, 3)
-        dx = np.zeros(self.x_shape)
-        dx[:, : out_h * p, : out_w * p, :] = windows.reshape(n, out_h * p, out_w * p, channels)
+        # the index of each window's (first) maximum, as in the forward pass
+        windows = self.x[:, : out_h * p, : out_w * p, :].reshape(n, out_h, p, out_w, p, channels)
+        windows = windows.transpose(0, 1, 3, 5, 2, 4).reshape(n, out_h, out_w, channels, p * p)
+        argmax = windows.argmax(axis=-1)
+        scattered = np.zeros((n, out_h, out_w, channels, p * p))
+        np.put_along_axis(scattered, argmax[..., None], grad[..., None], axis=-1)
+        scattered = scattered.reshape(n, out_h, out_w, channels, p, p).transpose(0, 1, 4, 2, 5, 3)
+        dx = np.zeros(self.x.shape)
+        dx[:, : out_h * p, : out_w * p, :] = scattered.reshape(n, out_h * p, out_w * p, channels)
         return dx
 
 
 class Flatten(Layer):
-    """(N, H, W, C) -> (N, H W C) in row-major order; backward reshapes back."""
+    """(N, H, W, C) -> (N, H W C) in row-major order (:func:`cnncourse.layers.flatten`);
+    backward reshapes back."""
 
     def forward(self, x, training=True):
-        self.x_shape = x.shape
-        return x.reshape(len(x), -1)
+        self.x_shape = np.shape(x)
+        return layers.flatten(x)
 
     def backward(self, grad):
         return grad.reshape(self.x_shape)
 
 
 class Dense(Layer):
-    """:math:`Y = X W + b`; backward :math:`\\partial W = X^T G`, :math:`\\partial b = \\sum G`,
-    :math:`\\partial X = G W^T`."""
+    """:math:`Y = X W + b` (:func:`cnncourse.layers.dense`); backward
+    :math:`\\partial W = X^T G`, :math:`\\partial b = \\sum G`, :math:`\\partial X = G W^T`."""
 
     def __init__(self, kernel: np.ndarray, bias: np.ndarray):
         super().__init__()
-        kernel, bias = np.asarray(kernel, float), np.asarray(bias, float)
-        if kernel.ndim != 2 or bias.shape != (kernel.shape[1],):
+        kernel = as_float(check_array(kernel, "kernel", ndim=2, shape_hint="(D, U)"))
+        bias = as_float(check_array(bias, "bias"))
+        if bias.shape != (kernel.shape[1],):
             raise ValueError(
                 f"kernel must be (D, U) and bias (U,); got {kernel.shape}, {bias.shape}"
             )
-        self.params = {"kernel": kernel, "bias": bias}
+        self.params = {"kernel": kernel.astype(np.float64), "bias": bias.astype(np.float64)}
 
     def forward(self, x, training=True):
-        self.x = x
-        return x @ self.params["kernel"] + self.params["bias"]
+        y = layers.dense(x, self.params["kernel"], self.params["bias"])  # validates x
+        self.x = as_float(np.asarray(x))
+        return y
 
     def backward(self, grad):
         self.grads["kernel"] = self.x.T @ grad
@@ -165,13 +180,32 @@ def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> tuple[float
         L = -\\frac{1}{B}\\sum_b \\log \\sigma(z_b)_{t_b}, \\qquad
         \\frac{\\partial L}{\\partial z_b} = \\frac{\\sigma(z_b) - e_{t_b}}{B}.
 
-    Computed through the log-sum-exp, so it is finite for any logits.
+    Computed through the log-sum-exp, so it is finite for any finite logits.
+
+    Parameters
+    ----------
+    logits : array_like, shape (B, K)
+    labels : array_like of int, shape (B,)
+        Class indices in [0, K), one per row of ``logits``.
+
+    Returns
+    -------
+    loss : float
+    grad : numpy.ndarray, shape (B, K)
+
+    Examples
+    --------
+    >>> loss, grad = softmax_cross_entropy(np.zeros((2, 4)), [0, 3])
+    >>> round(loss, 6), grad[0]
+    (1.386294, array([-0.375,  0.125,  0.125,  0.125]))
     """
+    logits = as_float(check_array(logits, "logits", ndim=2, shape_hint="(B, K)"))
+    labels = check_labels(labels, "labels", logits.shape[1], n_examples=len(logits))
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     batch = len(logits)
     loss = -log_probs[np.arange(batch), labels].mean()
-    grad = np.exp(log_probs)
+    grad = layers.softmax(logits, axis=1)
     grad[np.arange(batch), labels] -= 1
     return float(loss), grad / batch
 
@@ -181,12 +215,13 @@ class Sequential:
 
     .. math:: L = \\mathrm{CE} + \\lambda \\sum_{\\text{kernels}} \\|W\\|^2,
         \\qquad \\frac{\\partial}{\\partial W} \\lambda \\|W\\|^2 = 2 \\lambda W .
+
+    The last layer returns logits; :meth:`predict` turns them into probabilities.
     """
 
     def __init__(self, layers: list[Layer], l2: float = 0.0):
-        if l2 < 0:
-            raise ValueError(f"l2 must be non-negative; got {l2!r}")
-        self.layers, self.l2 = list(layers), float(l2)
+        self.l2 = check_float(l2, "l2", min_value=0)
+        self.layers = list(layers)
 
     def forward(self, x, training: bool = True) -> np.ndarray:
         for layer in self.layers:
@@ -212,21 +247,39 @@ class Sequential:
         return loss + self.penalty()
 
     def predict(self, x, batch_size: int = 500) -> np.ndarray:
-        return np.concatenate(
+        """Class probabilities, softmax of the logits, like Keras' ``Model.predict``.
+
+        Returns
+        -------
+        numpy.ndarray, shape (N, K)
+            Each row sums to 1; ``predict(x).argmax(axis=1)`` are the predicted classes.
+        """
+        x = check_array(x, "x")
+        if x.ndim == 0:
+            raise ValueError(f"x must be a batch with at least 1 dimension; got shape {x.shape}")
+        batch_size = check_int(batch_size, "batch_size", min_value=1)
+        logits = np.concatenate(
             [
                 self.forward(x[s : s + batch_size], training=False)
                 for s in range(0, len(x), batch_size)
             ]
-        ).argmax(axis=1)
+        )
+        return layers.softmax(logits, axis=1)
 
 
 class SGD:
-    """Plain stochastic gradient descent: :math:`\\theta \\leftarrow \\theta - \\eta\\, \\partial L / \\partial \\theta`."""
+    """Plain stochastic gradient descent: :math:`\\theta \\leftarrow \\theta - \\eta\\, \\partial L / \\partial \\theta`.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The step size :math:`\\eta > 0`.
+    """
 
     def __init__(self, learning_rate: float):
-        if not learning_rate > 0:
-            raise ValueError(f"learning_rate must be positive; got {learning_rate!r}")
-        self.learning_rate = learning_rate
+        self.learning_rate = check_float(
+            learning_rate, "learning_rate", min_value=0, include_min=False
+        )
 
     def step(self, model: Sequential) -> None:
         for layer in model.layers:
@@ -248,8 +301,14 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     >>> numerical_gradient(lambda: float(np.sum(x**3)), x).round(6)
     array([ 3., 12.])
     """
-    if x.dtype != np.float64:
-        raise ValueError(f"x must be float64 for a meaningful numerical gradient; got {x.dtype}")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(
+            "x must be a float64 numpy array for a meaningful numerical gradient; "
+            f"got {getattr(x, 'dtype', type(x).__name__)}"
+        )
+    if not callable(f):
+        raise TypeError(f"f must be a callable without arguments; got {f!r}")
+    eps = check_float(eps, "eps", min_value=0, include_min=False)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
@@ -263,6 +322,16 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """:math:`\\max |a - b| / \\max(|a| + |b|)`, 0 when both are zero."""
+    """:math:`\\max |a - b| / \\max(|a| + |b|)`, 0 when both are zero.
+
+    Examples
+    --------
+    >>> round(relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.2])), 4)
+    0.0476
+    """
+    a = as_float(check_array(a, "a"))
+    b = as_float(check_array(b, "b"))
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
     scale = float(np.max(np.abs(a) + np.abs(b)))
     return float(np.max(np.abs(a - b)) / scale) if scale else 0.0

@@ -10,6 +10,8 @@ import statistics
 import timeit
 from collections.abc import Callable
 
+from cnncourse._validation import check_float, check_int
+
 
 def median_time(func: Callable[[], object], repeat: int = 7, min_seconds: float = 0.02) -> float:
     """Median wall-clock seconds of one call of ``func``.
@@ -20,11 +22,13 @@ def median_time(func: Callable[[], object], repeat: int = 7, min_seconds: float 
 
     Examples
     --------
-    >>> median_time(lambda: sum(range(100)), repeat=3) < 1
+    >>> median_time(lambda: sum(range(100)), repeat=3) > 0
     True
     """
-    if repeat < 1:
-        raise ValueError(f"repeat must be at least 1; got {repeat!r}")
+    repeat = check_int(repeat, "repeat", min_value=1)
+    min_seconds = check_float(min_seconds, "min_seconds", min_value=0)
+    if not callable(func):
+        raise TypeError(f"func must be callable; got {func!r}")
     timer = timeit.Timer(func)
     calls = 1
     while timer.timeit(calls) < min_seconds and calls < 1_000_000:

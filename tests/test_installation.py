@@ -1,0 +1,189 @@
+"""The course installs with Python alone: declared dependencies, pins that agree, one kernel.
+
+The slow test builds the wheel, installs it into a fresh virtual environment with only the
+dependencies that ``pyproject.toml`` declares, imports every module there and executes a
+Keras lecture in quick mode with that environment's kernel.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from packaging.requirements import Requirement
+
+from tools import execution
+from tools.paths import NOTEBOOKS, ROOT, lectures
+
+PACKAGE = ROOT / "src" / "cnncourse"
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+# the module a package is imported as -> the distributions that provide it
+DISTRIBUTIONS = {
+    "sklearn": {"scikit-learn"},
+    "tensorflow": {"tensorflow", "tensorflow-cpu"},
+    "IPython": {"ipython"},
+    "yaml": {"pyyaml"},
+}
+KERNEL = {"name": "cnncourse", "display_name": "Python (CNN course)", "language": "python"}
+
+
+def third_party_imports() -> dict[str, str]:
+    """Top-level modules imported anywhere in the package (also inside functions), not stdlib."""
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "cnncourse":
+                    found.setdefault(top, path.name)
+    return found
+
+
+def declared(requirements: list[str]) -> set[str]:
+    return {Requirement(r).name.lower() for r in requirements}
+
+
+def test_every_imported_package_is_a_declared_dependency():
+    dependencies = declared(PYPROJECT["project"]["dependencies"])
+    missing = {
+        module: where
+        for module, where in third_party_imports().items()
+        if not DISTRIBUTIONS.get(module, {module.lower().replace("_", "-")}) & dependencies
+    }
+    assert not missing, f"imported by src/cnncourse but not in pyproject's dependencies: {missing}"
+
+
+def test_extras_cover_the_tools_and_tests():
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert {"lab", "test", "site", "lint"} <= set(extras)
+    assert {"jupyterlab", "jupyterlab-rise"} <= declared(extras["lab"])
+    assert {"pytest", "nbval", "hypothesis"} <= declared(extras["test"])
+    assert {"nbconvert", "playwright"} <= declared(extras["site"])
+
+
+def pins(lines: list[str]) -> dict[str, str]:
+    """name -> exact version, for the ``name==version`` lines (markers kept apart by name)."""
+    found = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip().lstrip("- ").strip()
+        if "==" in line:
+            requirement = Requirement(line)
+            marker = f"; {requirement.marker}" if requirement.marker else ""
+            found[requirement.name.lower() + marker] = str(requirement.specifier).removeprefix("==")
+        elif re.fullmatch(r"[A-Za-z0-9_.-]+=[0-9][^=\s]*", line):       # conda: name=version
+            name, version = line.split("=")
+            found[name.lower()] = version
+    return found
+
+
+def test_environment_yml_pins_the_same_versions_as_requirements_txt():
+    required = pins((ROOT / "requirements.txt").read_text().splitlines())
+    conda = pins((ROOT / "environment.yml").read_text().splitlines())
+    conda.pop("python", None)
+    assert conda == required, {
+        "only in requirements.txt": {k: v for k, v in required.items() if conda.get(k) != v},
+        "only in environment.yml": {k: v for k, v in conda.items() if required.get(k) != v},
+    }
+
+
+def test_the_pin_checker_notices_a_disagreement():
+    assert pins(["numpy==2.4.6"]) != pins(["  - numpy=2.4.5"])
+    assert pins(["numpy==2.4.6"]) == pins(["  - numpy=2.4.6"])
+
+
+@pytest.mark.parametrize("path", lectures(), ids=lambda p: p.stem)
+def test_notebooks_name_the_course_kernel(path):
+    assert json.loads(path.read_text())["metadata"]["kernelspec"] == KERNEL
+
+
+def test_makefile_and_readme_register_and_name_that_kernel():
+    makefile, readme = (ROOT / "Makefile").read_text(), (ROOT / "README.md").read_text()
+    assert f"KERNEL := {KERNEL['name']}" in makefile and f'--display-name "{KERNEL["display_name"]}"' in makefile
+    assert f"**{KERNEL['display_name']}**" in readme
+    assert f'--name {KERNEL["name"]} --display-name "{KERNEL["display_name"]}"' in readme
+
+
+def test_a_notebook_saved_from_the_course_kernel_passes_the_repository_checks(tmp_path):
+    """Save a lecture as JupyterLab does with the installed kernel, commit it through nbstripout."""
+    spec = KernelSpecManager().get_kernel_spec(KERNEL["name"])     # registered by make install
+    source = lectures()[1]
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata["kernelspec"] = {"name": KERNEL["name"], "display_name": spec.display_name,
+                                 "language": spec.language}
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="quick mode\n")]
+    nb.cells[1].execution_count = 1
+    saved = tmp_path / source.name
+    nbformat.write(nb, saved)
+    subprocess.run([sys.executable, "-m", "nbstripout", str(saved)], check=True)   # the git filter
+    committed = json.loads(saved.read_text())
+    assert committed["metadata"]["kernelspec"] == KERNEL
+    assert all(not cell.get("outputs") for cell in committed["cells"] if cell["cell_type"] == "code")
+
+
+def test_the_live_slideshow_extension_is_installed_and_enabled():
+    jupyter = Path(sys.executable).with_name("jupyter")
+    listing = subprocess.run([str(jupyter), "labextension", "list"], capture_output=True, text=True,
+                             timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
+    line = next((ln for ln in text.splitlines() if "jupyterlab-rise" in ln), "")
+    assert "enabled" in line and "OK" in line, text
+
+
+@pytest.mark.slow
+def test_the_wheel_alone_runs_a_keras_lecture(tmp_path):
+    """pip install of the built wheel, declared dependencies only (pip's cache is fine)."""
+    wheels = tmp_path / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "--disable-pip-version-check",
+                    "-w", str(wheels), str(ROOT)], check=True, timeout=600)
+    (wheel,) = wheels.glob("cnncourse-*.whl")
+    fresh = tmp_path / "fresh"
+    venv.create(fresh, with_pip=True)
+    python = fresh / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
+                   check=True, timeout=1200)
+    modules = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+    imported = subprocess.run(
+        [str(python), "-c", "import importlib, cnncourse, sys\n"
+         f"for m in {modules!r}: importlib.import_module('cnncourse.' + m)\n"
+         "print(cnncourse.__file__)"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert str(fresh) in imported.stdout, "imported from the fresh environment, not from src/"
+    # the lecture runs on that environment's own kernel
+    subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "fresh"],
+                   check=True, capture_output=True, timeout=300)
+    env = {"JUPYTER_PATH": str(fresh / "share" / "jupyter"), "PYTHONPATH": "", "CNNCOURSE_QUICK": "1"}
+    old = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        nb = nbformat.read(NOTEBOOKS / "09_cnn_from_scratch.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell("import sys, cnncourse\nprint('ran on', sys.executable, cnncourse.__file__)"))
+        client = execution.client(nb, NOTEBOOKS)
+        client.kernel_name = "fresh"
+        client.execute()
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    assert last.count(str(fresh)) == 2, last          # that python, and the package installed in it
+    assert not execution.first_stderr_cell(nb)[1]

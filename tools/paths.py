@@ -1,0 +1,34 @@
+"""Where things are: the repository, the lectures, the build folder.
+
+Every tool takes its paths from here, so that the lecture pattern and the folder layout
+are written once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+BUILD = ROOT / "build"
+LECTURE_GLOB = "[0-9][0-9]_*.ipynb"     # 00_setup.ipynb, 01_convolution_..., ...
+
+
+def lectures(folder: Path = NOTEBOOKS) -> list[Path]:
+    """The lecture notebooks in ``folder`` (``NN_name.ipynb``), in course order."""
+    return sorted(Path(folder).glob(LECTURE_GLOB))
+
+
+def refuse_overwriting_sources(out: Path, what: str = "--out") -> None:
+    """Raise ValueError if writing into ``out`` could replace the lecture sources.
+
+    ``out`` must not be ``notebooks/``, lie inside it, or contain it (a tool writes its
+    notebooks into ``out`` or into ``out/notebooks``).
+    """
+    target = Path(out).resolve()
+    sources = NOTEBOOKS.resolve()
+    if target == sources or sources in target.parents or target in sources.parents:
+        raise ValueError(
+            f"{what} {out} would overwrite the lecture sources in {NOTEBOOKS}: "
+            "choose a folder outside notebooks/ (the default is build/)"
+        )
