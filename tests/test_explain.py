@@ -318,6 +318,7 @@ def test_occlusion_bad_arguments(cnn, images, kwargs, message):
         ({"y": [0, 1, 3]}, "y must lie"),
         ({"clip": (1.0, 0.0)}, "clip"),
         ({"clip": (0.0,)}, "clip"),
+        ({"clip": 0.5}, "clip"),
         ({"clip": (0.0, 0.5)}, "inside clip"),
         ({"from_logits": 1}, "from_logits"),
     ],

@@ -485,7 +485,8 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool = False, clip=(0.0, 1
     if not isinstance(from_logits, bool):
         raise ValueError(f"from_logits must be True or False; got {from_logits!r}")
     if clip is not None:
-        if len(clip) != 2 or not all(isinstance(v, numbers.Real) for v in clip) or not clip[0] < clip[1]:
+        if (not isinstance(clip, tuple | list) or len(clip) != 2
+                or not all(isinstance(v, numbers.Real) for v in clip) or not clip[0] < clip[1]):
             raise ValueError(f"clip must be None or a pair (low, high) with low < high; got {clip!r}")
         if x.min() < clip[0] or x.max() > clip[1]:
             raise ValueError(
