@@ -18,7 +18,7 @@ vectors = arrays(np.float64, st.integers(1, 40), elements=finite)
 int_vectors = arrays(np.int64, st.integers(1, 40), elements=st.integers(-50, 50))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(x=vectors, w=vectors, mode=st.sampled_from(MODES), method=st.sampled_from(METHODS))
 def test_convolve1d_equals_numpy(x, w, mode, method):
     expected = np.convolve(x, w, mode)
@@ -28,7 +28,7 @@ def test_convolve1d_equals_numpy(x, w, mode, method):
     np.testing.assert_allclose(result, expected, rtol=0, atol=1e-12 * scale)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(x=int_vectors, w=int_vectors, mode=st.sampled_from(MODES))
 def test_direct_convolution_of_integers_is_exact(x, w, mode):
     result = convolve1d(x, w, mode, "direct")
@@ -36,7 +36,7 @@ def test_direct_convolution_of_integers_is_exact(x, w, mode):
     np.testing.assert_array_equal(result, np.convolve(x, w, mode))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(x=vectors, w=vectors, v=vectors)
 def test_commutative_and_associative(x, w, v):
     np.testing.assert_allclose(convolve1d(x, w), convolve1d(w, x), rtol=1e-12, atol=1e-9)
@@ -46,7 +46,7 @@ def test_commutative_and_associative(x, w, v):
     np.testing.assert_allclose(left, right, rtol=0, atol=1e-11 * scale)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(w=vectors, n=st.integers(1, 30), data=st.data())
 def test_toeplitz_matrix_times_x_is_the_convolution(w, n, data):
     x = data.draw(arrays(np.float64, n, elements=finite))
@@ -67,7 +67,7 @@ def test_toeplitz_rule_holds_elementwise():
             assert matrix[i, j] == (w[i - j] if 0 <= i - j < len(w) else 0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(a=vectors, b=vectors, method=st.sampled_from(METHODS))
 def test_polymul_equals_numpy_polynomial(a, b, method):
     expected = np.polynomial.polynomial.polymul(a, b)
@@ -77,7 +77,7 @@ def test_polymul_equals_numpy_polynomial(a, b, method):
     np.testing.assert_allclose(result, expected, rtol=0, atol=1e-12 * scale)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(a=int_vectors, b=int_vectors, method=st.sampled_from(METHODS))
 def test_integer_polymul_is_exact(a, b, method):
     result = polymul(a, b, method)

@@ -26,7 +26,7 @@ def image_and_kernel(draw):
     return rng.normal(size=(h, w)), rng.normal(size=(kh, kw))
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(pair=image_and_kernel())
 def test_conv2d_equals_scipy(pair):
     image, kernel = pair
@@ -38,7 +38,7 @@ def test_conv2d_equals_scipy(pair):
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(pair=image_and_kernel())
 def test_doubly_block_toeplitz_times_the_flat_image(pair):
     image, kernel = pair
@@ -80,7 +80,7 @@ def batch_case(draw):
     return x, kernel, bias, stride, padding, dilation
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(case=batch_case())
 def test_conv2d_im2col_equals_tensorflow(case):
     x, kernel, bias, stride, padding, dilation = case
@@ -90,7 +90,7 @@ def test_conv2d_im2col_equals_tensorflow(case):
     np.testing.assert_allclose(result, expected, rtol=1e-4, atol=1e-4)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     n=st.integers(1, 40),
     k=st.integers(1, 7),

@@ -7,7 +7,9 @@ and the decks from those executed notebooks, and headless Chromium opens the sit
 decks. Run on their own (``pytest tests/test_course_build.py``), they execute the course
 first with the same settings (:mod:`tools.execution`).
 
-Screenshots land in ``build/test-screenshots/``: look at them.
+What the run built stays in ``build/test-run/`` (executed notebooks, ``status.json`` with
+each notebook's time under nbval, site, decks); screenshots land in
+``build/test-screenshots/``: look at them.
 """
 
 from __future__ import annotations
@@ -53,11 +55,12 @@ def execute_and_probe(path: Path) -> execution.Executed:
 
 
 @pytest.fixture(scope="session")
-def course(tmp_path_factory):
+def course():
     """Every notebook executed and probed (by nbval in this run, or here); a build folder
-    like the one make notebooks writes."""
-    build = tmp_path_factory.mktemp("build")
-    (build / "notebooks").mkdir()
+    like the one make notebooks writes: ``build/test-run/`` (notebooks, status, site, decks)."""
+    build = BUILD / "test-run"
+    shutil.rmtree(build, ignore_errors=True)
+    (build / "notebooks").mkdir(parents=True)
     executed, probes, wrong, results = {}, {}, {}, []
     for path in NOTEBOOKS:
         run = execution.EXECUTED.get(path.name)

@@ -9,7 +9,7 @@ from scipy import integrate, signal
 from cnncourse.fourier import fourier_partial_sum, square_wave, square_wave_coefficients
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(
     period=st.floats(0.05, 5),
     fraction=st.floats(0.05, 0.95),
@@ -82,7 +82,7 @@ def test_partial_sum_converges_in_mean_square():
     assert errors[2] < 2e-3
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(
     c0=st.floats(-5, 5),
     a=st.lists(st.floats(-5, 5), min_size=1, max_size=6),

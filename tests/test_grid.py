@@ -34,6 +34,7 @@ def assert_same_weights(fused, separate, rtol):
             )
 
 
+@pytest.mark.slow
 def test_fused_grid_equals_49_separate_fits(digits):
     """The whole 7 x 7 lecture grid, one epoch (15 SGD steps), same weights and batches.
 
@@ -48,6 +49,7 @@ def test_fused_grid_equals_49_separate_fits(digits):
     assert np.isnan(fused.loss[-1, 0])  # eta = 10, lambda = 10 diverges at once
 
 
+@pytest.mark.slow
 def test_fused_equals_separate_over_many_epochs_where_training_is_stable(digits):
     """Ten epochs for learning rates up to 0.1. (At eta >= 1 the training dynamics are
     unstable: float32 rounding differences of 1e-7 grow to order one within a few
@@ -66,6 +68,7 @@ def test_fused_equals_separate_over_many_epochs_where_training_is_stable(digits)
     )
 
 
+@pytest.mark.slow
 def test_grid_search_reports_every_configuration(digits):
     x_train, y_train, x_test, y_test = digits
     results = grid_search(

@@ -119,6 +119,7 @@ def test_makefile_and_readme_register_and_name_that_kernel():
     assert f'--name {KERNEL["name"]} --display-name "{KERNEL["display_name"]}"' in readme
 
 
+@pytest.mark.slow
 def test_a_notebook_saved_from_the_course_kernel_passes_the_repository_checks(tmp_path):
     """Save a lecture as JupyterLab does with the installed kernel, commit it through nbstripout."""
     spec = KernelSpecManager().get_kernel_spec(KERNEL["name"])     # registered by make install
@@ -136,6 +137,7 @@ def test_a_notebook_saved_from_the_course_kernel_passes_the_repository_checks(tm
     assert all(not cell.get("outputs") for cell in committed["cells"] if cell["cell_type"] == "code")
 
 
+@pytest.mark.slow
 def test_the_live_slideshow_extension_is_installed_and_enabled():
     jupyter = Path(sys.executable).with_name("jupyter")
     listing = subprocess.run([str(jupyter), "labextension", "list"], capture_output=True, text=True,

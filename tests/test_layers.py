@@ -20,7 +20,7 @@ def pooling_case(draw):
     return x, pool, stride, padding
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(case=pooling_case())
 def test_max_pool_equals_keras(case):
     x, pool, stride, padding = case
@@ -28,7 +28,7 @@ def test_max_pool_equals_keras(case):
     np.testing.assert_allclose(layers.max_pool2d(x, pool, stride, padding), expected, rtol=1e-6)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(case=pooling_case())
 def test_avg_pool_equals_keras(case):
     x, pool, stride, padding = case

@@ -58,3 +58,33 @@ def test_image_grid_labels_each_image():
     finally:
         plt.close(fig)
     assert titles == [f"img {k}" for k in range(4)]
+
+
+def test_overlay_draws_each_map_over_its_image():
+    images = np.random.default_rng(0).uniform(size=(3, 28, 28, 1))
+    maps = np.random.default_rng(1).normal(size=(3, 7, 7))
+    fig = plots.overlay(images, maps, titles=["a", "b", "c"], ncols=2)
+    drawn = [ax for ax in fig.axes if ax.images]
+    assert len(drawn) == 3 and len(fig.axes) == 4
+    for ax, image, heat in zip(drawn, images, maps, strict=True):
+        bottom, top = ax.images
+        np.testing.assert_array_equal(bottom.get_array(), image[..., 0])
+        np.testing.assert_array_equal(top.get_array(), heat)
+        assert top.get_extent() == [-0.5, 27.5, 27.5, -0.5]     # the coarse map covers the image
+    assert [ax.get_title() for ax in drawn] == ["a", "b", "c"]
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "images, maps, kwargs, message",
+    [
+        (np.zeros((2, 4)), np.zeros((2, 2, 2)), {}, "images must be"),
+        (np.zeros((2, 4, 4)), np.zeros((3, 2, 2)), {}, "maps must be"),
+        (np.zeros((2, 4, 4)), np.zeros((2, 2)), {}, "maps must be"),
+        (np.zeros((2, 4, 4)), np.zeros((2, 2, 2)), {"titles": ["a"]}, "titles"),
+        (np.zeros((2, 4, 4)), np.zeros((2, 2, 2)), {"alpha": 0}, "alpha"),
+    ],
+)
+def test_overlay_rejects_bad_input(images, maps, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plots.overlay(images, maps, **kwargs)

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 
 def run(code: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP")}
@@ -12,6 +14,7 @@ def run(code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_tensorflow_import_is_silent_after_cnncourse():
     result = run(
         "import cnncourse, keras, tensorflow as tf; print(tf.reduce_sum(tf.ones(3)).numpy())"
@@ -21,6 +24,7 @@ def test_tensorflow_import_is_silent_after_cnncourse():
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_standard_error_works_again_after_the_import():
     result = run("import cnncourse, sys, tensorflow; print('after', file=sys.stderr)")
     assert result.returncode == 0

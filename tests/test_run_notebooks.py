@@ -24,6 +24,7 @@ def write(path: Path, *cells) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
     good = write(
         tmp_path / "01_good.ipynb",
@@ -54,6 +55,7 @@ def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
     assert executed.cells[2].outputs[0]["ename"] == "RuntimeError"
 
 
+@pytest.mark.slow
 def test_nbval_fails_a_cell_that_writes_to_stderr(tmp_path):
     """notebooks/conftest.py turns any standard-error output into a failure."""
     import shutil
@@ -90,6 +92,7 @@ def test_nbval_fails_a_cell_that_writes_to_stderr(tmp_path):
     assert "1 failed, 1 passed" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_dead_kernel_or_a_broken_file_is_recorded_and_the_rest_still_run(tmp_path, capsys):
     dies = write(tmp_path / "01_dies.ipynb", new_code_cell("import os\nos._exit(3)"))
     broken = tmp_path / "02_broken.ipynb"
@@ -103,6 +106,7 @@ def test_a_dead_kernel_or_a_broken_file_is_recorded_and_the_rest_still_run(tmp_p
     assert status["03_fine.ipynb"]["status"] == "ok" and status["03_fine.ipynb"]["headlines"] == {"ran": "1"}
 
 
+@pytest.mark.slow
 def test_a_cell_writing_to_stderr_fails_the_notebook_as_in_the_tests(tmp_path):
     noisy = write(tmp_path / "01_noisy.ipynb", new_code_cell("import sys\nprint('careful', file=sys.stderr)"))
     out = tmp_path / "build"

@@ -41,7 +41,7 @@ def conv_case(draw):
     return stride, padding, k, size, channels, filters, draw(st.integers(0, 2**32 - 1))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(case=conv_case())
 def test_conv2d_gradients_on_random_shapes_strides_and_paddings(case):
     stride, padding, k, size, channels, filters, seed = case
@@ -117,6 +117,7 @@ def lecture_network(weights, l2):
     )
 
 
+@pytest.mark.slow
 def test_whole_network_gradient():
     rng = np.random.default_rng(4)
     weights = {k: v.astype(float) for k, v in initial_weights(0).items()}

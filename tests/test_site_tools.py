@@ -152,6 +152,7 @@ def test_a_download_with_the_wrong_checksum_is_refused_and_removed(tmp_path, mon
     assert list(tmp_path.iterdir()) == []          # no wheel, no temporary folder left behind
 
 
+@pytest.mark.slow
 def test_assets_and_site_build_without_node_or_npm(build, tmp_path, web_assets):
     """The asset step and a site build, with `node` and `npm` commands that fail if called."""
     shadow = tmp_path / "bin"

@@ -480,7 +480,7 @@ SLOW = [case for case in CASES if case.slow]
 
 
 @pytest.mark.parametrize("case", FAST, ids=[case.name for case in FAST])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_spoiled_arguments_raise_or_agree_with_float64(case, data):
     name, label, spoiled, reference = data.draw(st.sampled_from(spoilers(case)), label="spoiler")
@@ -490,7 +490,7 @@ def test_spoiled_arguments_raise_or_agree_with_float64(case, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", SLOW, ids=[case.name for case in SLOW])
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_spoiled_grid_arguments_raise_or_agree_with_float64(case, data):
     name, label, spoiled, reference = data.draw(st.sampled_from(spoilers(case)), label="spoiler")

@@ -401,3 +401,69 @@ def offline_jshtml(anim) -> str:
         "min-width:1em;text-align:center}.fa-flip-horizontal{transform:scaleX(-1)}" + rules + "</style>"
     )
     return _FONT_AWESOME_LINK.sub(style, html, count=1)
+
+
+def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap: str = CMAP,
+            size: float = 1.6, extent=None):
+    """Draw explanation maps (saliency, CAM, occlusion) over their images, one panel each.
+
+    Each image is drawn in grey (ink dark), each map on top of it, half transparent,
+    stretched over the image (or over ``extent``) with bilinear interpolation, so a
+    coarse 7 x 7 map lines up with its 28 x 28 image. Every map gets its own colour
+    scale, from its minimum to its maximum: compare *where*, not *how much*, across panels.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, H, W) or (N, H, W, 1)
+    maps : array_like, shape (N, h, w)
+        Any resolution; ``h, w`` need not divide ``H, W``.
+    titles : sequence of N str, optional
+    ncols : int
+    alpha : float
+        Opacity of the map, in (0, 1].
+    cmap : str
+    size : float
+        Inches per panel.
+    extent : (left, right, bottom, top), optional
+        Where the map lies in the image's pixel coordinates (pixel centres are 0, 1, ...);
+        the default covers the whole image, ``(-0.5, W - 0.5, H - 0.5, -0.5)``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fig = overlay(np.zeros((2, 4, 4)), np.ones((2, 2, 2)), titles=["a", "b"])
+    >>> len(fig.axes)
+    2
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    images, maps = np.asarray(images), np.asarray(maps)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty (N, H, W) or (N, H, W, 1) array; got {images.shape}")
+    if maps.ndim != 3 or len(maps) != len(images):
+        raise ValueError(f"maps must be (N, h, w) with N = {len(images)} (one per image); got {maps.shape}")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image: {len(titles)} for {len(images)}")
+    if not 0 < alpha <= 1:
+        raise ValueError(f"alpha must lie in (0, 1]; got {alpha!r}")
+    height, width = images.shape[1:]
+    where = extent if extent is not None else (-0.5, width - 0.5, height - 0.5, -0.5)
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.3) * nrows), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for index, (ax, image, heat) in enumerate(zip(axes.ravel(), images, maps, strict=False)):
+        ax.imshow(image, cmap="gray_r", interpolation="nearest")
+        ax.imshow(heat, cmap=cmap, alpha=alpha, interpolation="bilinear", extent=where)
+        ax.set(xlim=(-0.5, width - 0.5), ylim=(height - 0.5, -0.5))
+        if titles is not None:
+            ax.set_title(titles[index], fontsize=9)
+    return fig
