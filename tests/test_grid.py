@@ -211,6 +211,7 @@ def test_validation_split_rejects_bad_fractions(digits, fraction):
         validation_split(x, y, fraction)
 
 
+@pytest.mark.slow
 def test_grid_search_chooses_on_validation_data(digits):
     x_train, y_train, x_test, y_test = digits
     results = grid_search(x_train, y_train, x_test, y_test, [1e-5, 0.5], [1e-4], epochs=10,
