@@ -233,4 +233,25 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "        value += velocity[name]",
         ],
     ],
+    "11_what_a_cnn_sees.ipynb": [
+        [  # the grey patch left as it was; the maps of another class
+            "background_map = explain.occlusion_map(probabilities, x_occ[:4], c_occ[:4], patch=patch, stride=stride)",
+            "background_map = explain.occlusion_map(probabilities, x_occ[:4], (c_occ[:4] + 1) % 10, patch=patch,\n"
+            "                                       stride=stride, value=0.0)",
+        ],
+        [  # scaled by the largest weight instead of the sign; the 2-norm instead of the 1-norm
+            "worst_perturbation = lambda w, e: e * w / np.abs(w).max()\n"
+            "largest_change = lambda w, e: e * np.abs(w).sum()",
+            "worst_perturbation = lambda w, e: e * np.sign(w)\n"
+            "largest_change = lambda w, e: e * np.linalg.norm(w)",
+        ],
+        [  # ten steps with no projection back into the epsilon box; a single FGSM step
+            "x_pgd = x_att[:500].copy()\n"
+            "for _ in range(10):\n"
+            "    x_pgd = explain.fgsm(model, x_pgd, y_att[:500], 0.025, from_logits=True)\n"
+            "pgd_accuracy = float(np.mean(model.predict(x_pgd, verbose=0).argmax(1) == y_att[:500]))",
+            "x_pgd = adversarial[0.1][:500]\n"
+            "pgd_accuracy = float(np.mean(model.predict(x_pgd, verbose=0).argmax(1) == y_att[:500]))",
+        ],
+    ],
 }
