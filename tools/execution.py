@@ -8,10 +8,12 @@ that a cell must not write to standard error.
 
 from __future__ import annotations
 
+import inspect
 import os
 from dataclasses import dataclass, field
 
 import nbformat
+from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
 KERNEL_NAME = "python3"          # the kernel of the environment that runs the tools
@@ -96,11 +98,20 @@ def probe_exercises(kernel_client, nb: nbformat.NotebookNode, exercises, wrong_a
         stubs.append(error_after(kernel_client, [nb.cells[stub].source, check_source]))
         for code in (wrong_answers or [[]] * len(exercises))[number]:
             raised = error_after(kernel_client, [code, check_source])
-            if not raised:
+            if raised == ABORTED:
+                defects.append(f"exercise {number + 1}: the kernel aborted the probe of a wrong answer\n{code}")
+            elif not raised:
                 defects.append(f"exercise {number + 1}: the check passed on the wrong answer\n{code}")
             elif raised.endswith(" in setup"):
                 defects.append(f"exercise {number + 1}: the wrong answer raised {raised[:-9]} itself\n{code}")
     return stubs, defects
+
+
+ABORTED = "aborted by the kernel, not run"
+
+
+async def _awaited(pending):
+    return await pending
 
 
 def error_after(kernel_client, sources: list[str], timeout: float = CELL_TIMEOUT) -> str:
@@ -110,12 +121,17 @@ def error_after(kernel_client, sources: list[str], timeout: float = CELL_TIMEOUT
     not test what it meant to.
     """
     for position, source in enumerate(sources):
-        msg_id = kernel_client.execute(source, allow_stdin=False, store_history=False)
+        # stop_on_error=False: after a check has raised, the kernel must not abort the next probe
+        msg_id = kernel_client.execute(source, allow_stdin=False, store_history=False, stop_on_error=False)
         while True:
             reply = kernel_client.get_shell_msg(timeout=timeout)
+            if inspect.isawaitable(reply):       # nbclient's asynchronous client (nbval's is blocking)
+                reply = run_sync(_awaited)(reply)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         content = reply["content"]
+        if content.get("status") == "aborted":      # never ran: not a result either way
+            return ABORTED
         if content.get("status") == "error":
             name = content.get("ename", "Error")
             return name if position == len(sources) - 1 else f"{name} in setup"
