@@ -76,15 +76,15 @@ def test_overlay_draws_each_map_over_its_image():
 
 
 def test_overlay_centres_a_signed_map_on_zero_and_writes_its_range():
-    maps = np.stack([np.linspace(-1, 3, 49).reshape(7, 7), np.linspace(0, 2, 49).reshape(7, 7)])
+    maps = np.stack([np.linspace(-1, 3, 49).reshape(7, 7), np.linspace(-2, 0.5, 49).reshape(7, 7)])
     fig = plots.overlay(np.zeros((2, 28, 28)), maps, titles=["cam", "other"])
     try:
-        for ax, heat in zip(fig.axes, maps, strict=True):
+        for ax, heat, title, largest in zip(fig.axes, maps, ["cam", "other"], [3.0, 2.0], strict=True):
             top = ax.images[1]
-            assert top.get_clim() == (-3.0, 3.0) if ax is fig.axes[0] else top.get_clim() == (-2.0, 2.0)
+            assert top.get_clim() == (-largest, largest)          # symmetric: max |map| on both sides
             assert top.get_cmap().name == "RdBu_r"
             assert top.norm(0.0) == 0.5                            # 0 is the middle colour
-            assert ax.get_title() == f"{'cam' if ax is fig.axes[0] else 'other'}\n[{heat.min():.3g}, {heat.max():.3g}]"
+            assert ax.get_title() == f"{title}\n[{heat.min():.3g}, {heat.max():.3g}]"
     finally:
         plt.close(fig)
 
