@@ -199,7 +199,8 @@ def test_fgsm_steps_along_the_sign_of_the_weight_difference():
     np.testing.assert_allclose(adversarial, x + np.float32(0.1) * np.sign(w_other - w_true), rtol=1e-6)
     # the same step through a softmax output, from_logits=False
     probabilities = keras.Sequential([model, keras.layers.Softmax()])
-    np.testing.assert_allclose(explain.fgsm(probabilities, x, [0, 0, 0], 0.1), adversarial, rtol=1e-6)
+    np.testing.assert_allclose(explain.fgsm(probabilities, x, [0, 0, 0], 0.1, from_logits=False), adversarial,
+                               rtol=1e-6)
 
 
 def test_fgsm_stays_in_range_and_moves_by_epsilon(cnn, images):
@@ -244,7 +245,8 @@ def test_every_function_rejects_bad_images(cnn, x, message):
         lambda: explain.grad_cam(cnn, x, 0, "last"),
         lambda: explain.class_activation_map(cnn, x, 0),
         lambda: explain.occlusion_map(cnn, x, 0),
-        lambda: explain.fgsm(cnn, x, [0], 0.1),
+        lambda: explain.fgsm(cnn, x, [0], 0.1, from_logits=True),
+        lambda: explain.zero_gradient_count(cnn, x, [0], from_logits=True),
     ]
     for call in calls:
         with pytest.raises(ValueError, match=message):
@@ -324,7 +326,65 @@ def test_occlusion_bad_arguments(cnn, images, kwargs, message):
     ],
 )
 def test_fgsm_bad_arguments(cnn, images, change, message):
-    arguments = {"y": [0, 1, 2], "epsilon": 0.1} | change
+    arguments = {"y": [0, 1, 2], "epsilon": 0.1, "from_logits": True} | change
     y, epsilon = arguments.pop("y"), arguments.pop("epsilon")
     with pytest.raises(ValueError, match=message):
         explain.fgsm(cnn, images, y, epsilon, **arguments)
+
+
+def test_fgsm_needs_from_logits_spelled_out(cnn, images):
+    with pytest.raises(TypeError, match="from_logits"):
+        explain.fgsm(cnn, images, [0, 1, 2], 0.1)
+    with pytest.raises(TypeError, match="from_logits"):
+        explain.zero_gradient_count(cnn, images, [0, 1, 2])
+
+
+def test_fgsm_rejects_logits_declared_as_probabilities(cnn, images):
+    for call in (lambda: explain.fgsm(cnn, images, [0, 1, 2], 0.1, from_logits=False),
+                 lambda: explain.zero_gradient_count(cnn, images, [0, 1, 2], from_logits=False)):
+        with pytest.raises(ValueError, match="from_logits=False needs a model whose outputs are probabilities"):
+            call()
+
+
+def test_zero_gradient_images_are_counted_and_left_unchanged():
+    """Logits (k x0, -k x0): for k x0 = 100 the softmax is exactly 1 in float32, for x0 = 0.1 it is not."""
+    w_true, w_other = np.zeros((1, 2, 1)), np.zeros((1, 2, 1))
+    w_true[0, 0, 0], w_other[0, 0, 0] = 200.0, -200.0
+    model = two_class_linear(w_true, w_other)
+    x = np.array([[0.5, 0.3], [0.01, 0.3], [0.6, 0.2]], "float32").reshape(3, 1, 2, 1)
+    logits = np.asarray(model(x))
+    by_hand = np.exp(logits[:, 1] - logits[:, 0]).astype("float32") == 0    # p_other underflows to 0
+    np.testing.assert_array_equal(by_hand, [True, False, True])
+    assert explain.zero_gradient_count(model, x, [0, 0, 0], from_logits=True) == 2
+    adversarial = explain.fgsm(model, x, [0, 0, 0], 0.1, from_logits=True)
+    np.testing.assert_array_equal(adversarial[by_hand], x[by_hand])             # not attacked
+    np.testing.assert_allclose(adversarial[1, 0, 0, 0], 0.0, atol=1e-7)         # moved down by 0.01, clipped at 0
+
+
+def test_fgsm_moves_each_image_by_epsilon(cnn, images):
+    adversarial = explain.fgsm(cnn, images, [0, 1, 2], 0.05, from_logits=True)
+    np.testing.assert_allclose(np.abs(adversarial - images).max(axis=(1, 2, 3)), 0.05, rtol=0, atol=1e-7)
+    assert explain.zero_gradient_count(cnn, images, [0, 1, 2], from_logits=True) == 0
+
+
+def test_cam_rejects_a_softmax_head(images):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((8, 8, 2)), keras.layers.Conv2D(4, 3), keras.layers.GlobalAveragePooling2D(),
+                              keras.layers.Dense(3, activation="softmax")])
+    with pytest.raises(ValueError, match="must be linear.*'softmax'"):
+        explain.class_activation_map(model, images, 0)
+
+
+def test_a_zero_dimensional_class_index_is_one_class(cnn, images):
+    np.testing.assert_array_equal(explain.saliency(cnn, images, np.array(1)), explain.saliency(cnn, images, 1))
+    with pytest.raises(ValueError, match="class_index"):
+        explain.saliency(cnn, images, np.array(1.0))
+
+
+def test_an_output_that_ignores_the_input_is_rejected(images):
+    constant = keras.Sequential([keras.Input((8, 8, 2)), keras.layers.Flatten(),
+                                 keras.layers.Lambda(lambda t: keras.ops.zeros_like(t[:, :3]))])
+    for call in (lambda: explain.saliency(constant, images, 0),
+                 lambda: explain.fgsm(constant, images, [0, 1, 2], 0.1, from_logits=True)):
+        with pytest.raises(ValueError, match="does not depend on its input"):
+            call()

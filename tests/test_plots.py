@@ -71,8 +71,38 @@ def test_overlay_draws_each_map_over_its_image():
         np.testing.assert_array_equal(bottom.get_array(), image[..., 0])
         np.testing.assert_array_equal(top.get_array(), heat)
         assert top.get_extent() == [-0.5, 27.5, 27.5, -0.5]     # the coarse map covers the image
-    assert [ax.get_title() for ax in drawn] == ["a", "b", "c"]
+    assert [ax.get_title().split("\n")[0] for ax in drawn] == ["a", "b", "c"]
     plt.close(fig)
+
+
+def test_overlay_centres_a_signed_map_on_zero_and_writes_its_range():
+    maps = np.stack([np.linspace(-1, 3, 49).reshape(7, 7), np.linspace(-2, 0.5, 49).reshape(7, 7)])
+    fig = plots.overlay(np.zeros((2, 28, 28)), maps, titles=["cam", "other"])
+    try:
+        for ax, heat, title, largest in zip(fig.axes, maps, ["cam", "other"], [3.0, 2.0], strict=True):
+            top = ax.images[1]
+            assert top.get_clim() == (-largest, largest)          # symmetric: max |map| on both sides
+            assert top.get_cmap().name == "RdBu_r"
+            assert top.norm(0.0) == 0.5                            # 0 is the middle colour
+            assert ax.get_title() == f"{title}\n[{heat.min():.3g}, {heat.max():.3g}]"
+    finally:
+        plt.close(fig)
+
+
+def test_overlay_draws_a_non_negative_map_from_zero_with_the_course_map():
+    maps = np.random.default_rng(2).uniform(0.2, 0.9, size=(2, 7, 7))
+    fig = plots.overlay(np.zeros((2, 28, 28)), maps)
+    try:
+        for ax, heat in zip(fig.axes, maps, strict=True):
+            assert ax.images[1].get_clim() == (0.0, heat.max())
+            assert ax.images[1].get_cmap().name == plots.CMAP
+    finally:
+        plt.close(fig)
+    fig = plots.overlay(np.zeros((2, 28, 28)), maps, signed=True)     # asked for: centred anyway
+    try:
+        assert fig.axes[0].images[1].get_clim() == (-maps[0].max(), maps[0].max())
+    finally:
+        plt.close(fig)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,10 @@ when it ends in a softmax.
 ``grad_cam``              :math:`\\mathrm{ReLU}(\\sum_k \\alpha_k A^k)` for any convolution
 ``occlusion_map``         the drop of :math:`s_c` when a patch of the image is greyed out
 ``fgsm``                  :math:`x + \\epsilon\\,\\mathrm{sign}(\\nabla_x L)`, clipped to the pixel range
+``zero_gradient_count``   how many images FGSM leaves unchanged because their loss gradient is 0
+
+Images enter as float32: a float64 batch is rounded to float32 first, and gradients come
+back as float32 even from a float64 model (whose arithmetic inside stays float64).
 
 Nothing here plots; :func:`cnncourse.plots.overlay` draws a map over its image.
 """
@@ -31,6 +35,7 @@ __all__ = [
     "occlusion_map",
     "saliency",
     "smoothgrad",
+    "zero_gradient_count",
 ]
 
 _BATCH = 256
@@ -95,6 +100,8 @@ def _n_classes(model) -> int:
 def _check_classes(class_index, n: int, n_classes: int, name: str = "class_index") -> np.ndarray:
     if isinstance(class_index, numbers.Integral) and not isinstance(class_index, bool):
         classes = np.full(n, int(class_index))
+    elif isinstance(class_index, np.ndarray) and class_index.ndim == 0 and class_index.dtype.kind in "iu":
+        classes = np.full(n, int(class_index))
     else:
         classes = np.asarray(class_index)
         if classes.dtype.kind not in "iu" or classes.shape != (n,):
@@ -128,6 +135,16 @@ def _class_scores(tf, outputs, classes):
     return tf.gather(outputs, classes, axis=1, batch_dims=1)
 
 
+def _gradient(tape, target, source, what: str):
+    gradient = tape.gradient(target, source)
+    if gradient is None:
+        raise ValueError(
+            f"model: its output does not depend on {what}, so there is no gradient to follow "
+            "(tape.gradient returned None)"
+        )
+    return gradient
+
+
 def _predict(model, x: np.ndarray) -> np.ndarray:
     return np.concatenate(
         [keras.ops.convert_to_numpy(model(x[s : s + _BATCH], training=False)) for s in range(0, len(x), _BATCH)]
@@ -145,7 +162,7 @@ def _input_gradients(model, x: np.ndarray, classes: np.ndarray) -> np.ndarray:
         with tf.GradientTape() as tape:
             tape.watch(xb)
             scores = _class_scores(tf, model(xb, training=False), classes[s : s + _BATCH])
-        grads.append(tape.gradient(scores, xb).numpy())
+        grads.append(_gradient(tape, scores, xb, "its input").numpy())
     return np.concatenate(grads)
 
 
@@ -299,7 +316,7 @@ def grad_cam(model, x, class_index, layer_name: str) -> np.ndarray:
         with tf.GradientTape() as tape:
             activations, outputs = both(x[s : s + _BATCH], training=False)
             scores = _class_scores(tf, outputs, classes[s : s + _BATCH])
-        grads = tape.gradient(scores, activations)
+        grads = _gradient(tape, scores, activations, f"layer {layer_name!r}")
         alpha = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
         maps.append(tf.nn.relu(tf.reduce_sum(alpha * activations, axis=-1)).numpy())
     return np.concatenate(maps)
@@ -316,6 +333,13 @@ def _gap_head(model):
             f"layer (the head CAM is defined for); got layers {kinds}"
         )
     gap, dense = layers[gaps[0]], layers[gaps[0] + 1]
+    activation = getattr(dense.activation, "__name__", repr(dense.activation))
+    if activation != "linear":
+        raise ValueError(
+            "model: the Dense layer after GlobalAveragePooling2D must be linear (activation=None), "
+            f"because CAM splits the linear score; got activation {activation!r}. Build the model with "
+            "a linear head and apply the softmax outside it"
+        )
     return keras.Model(model.inputs[0], gap.input), dense
 
 
@@ -338,7 +362,8 @@ def class_activation_map(model, x, class_index) -> np.ndarray:
     ----------
     model : keras.Model
         Contains exactly one ``GlobalAveragePooling2D`` layer, directly followed by a
-        ``Dense`` layer.
+        linear ``Dense`` layer (no activation: a softmax there would make the map
+        meaningless, so it raises ``ValueError``).
     x : array_like, shape (N, H, W, C), float
     class_index : int or array_like of N ints
 
@@ -435,7 +460,43 @@ def occlusion_map(
 # --------------------------------------------------------------------------- adversarial
 
 
-def fgsm(model, x, y, epsilon: float, *, from_logits: bool = False, clip=(0.0, 1.0)) -> np.ndarray:
+def _check_attack(model, x, y, from_logits):
+    x = _check_images(x)
+    _check_fits(model, x)
+    labels = np.asarray(y)
+    if labels.dtype.kind not in "iu" or labels.shape != (len(x),):
+        raise ValueError(f"y must be {len(x)} integer labels, one per image; got {y!r}")
+    _check_classes(labels, len(x), _n_classes(model), name="y")
+    if not isinstance(from_logits, bool):
+        raise ValueError(f"from_logits must be True or False; got {from_logits!r}")
+    return x, labels
+
+
+def _loss_gradients(model, x: np.ndarray, labels: np.ndarray, from_logits: bool) -> np.ndarray:
+    """Gradient of the summed cross-entropy, (N, H, W, C); checks probability outputs on the way."""
+    tf = _tf()
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits, reduction="sum")
+    grads = []
+    for s in range(0, len(x), _BATCH):
+        xb = tf.convert_to_tensor(x[s : s + _BATCH])
+        with tf.GradientTape() as tape:
+            tape.watch(xb)
+            outputs = model(xb, training=False)
+            loss = loss_fn(labels[s : s + _BATCH], outputs)
+        if not from_logits:
+            out = keras.ops.convert_to_numpy(outputs)
+            if out.min() < 0 or out.max() > 1 or not np.allclose(out.sum(axis=1), 1, atol=1e-3):
+                raise ValueError(
+                    "from_logits=False needs a model whose outputs are probabilities (in [0, 1], "
+                    f"summing to 1); got outputs in [{out.min():.3g}, {out.max():.3g}] with row sums "
+                    f"up to {np.abs(out.sum(axis=1) - 1).max():.3g} away from 1. Pass from_logits=True "
+                    "for a model that ends in logits"
+                )
+        grads.append(_gradient(tape, loss, xb, "its input").numpy())
+    return np.concatenate(grads)
+
+
+def fgsm(model, x, y, epsilon: float, *, from_logits: bool, clip=(0.0, 1.0)) -> np.ndarray:
     r"""The fast gradient sign method: one step of size epsilon up the loss, per pixel.
 
     .. math:: x' = \mathrm{clip}_{[a, b]}\Big(x + \epsilon\,\mathrm{sign}\big(\nabla_x L(x, y)\big)\Big)
@@ -444,7 +505,9 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool = False, clip=(0.0, 1
     Szegedy, 2015). Every pixel whose gradient is not zero moves by exactly
     :math:`\pm\epsilon` unless clipping to :math:`[a, b]` stops it, so
     :math:`\|x' - x\|_\infty \le \epsilon`, with equality as soon as one such pixel is not
-    clipped (up to float32 rounding).
+    clipped (up to float32 rounding). An image whose whole gradient is 0 comes back
+    unchanged: in float32 this happens when the model is so confident that the softmax
+    rounds to exactly 1; :func:`zero_gradient_count` counts such images.
 
     Parameters
     ----------
@@ -455,7 +518,9 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool = False, clip=(0.0, 1
         The true labels.
     epsilon : float
         The step, >= 0, in the units of the pixels.
-    from_logits : bool
+    from_logits : bool, keyword only, required
+        There is no default: the wrong value silently computes the gradient of another
+        function. With ``False`` the outputs are checked to be probabilities.
     clip : (float, float) or None
         The pixel range ``(a, b)`` the result is clipped to; ``None`` for no clipping.
 
@@ -473,17 +538,10 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool = False, clip=(0.0, 1
     >>> fgsm(model, x, [0], 0.25, from_logits=True)[0, 0, :, 0]   # lower pixel 0, raise pixel 1
     array([0.25, 0.75], dtype=float32)
     """
-    tf = _tf()
+    _tf()
     _check_model(model)
-    x = _check_images(x)
-    _check_fits(model, x)
-    labels = np.asarray(y)
-    if labels.dtype.kind not in "iu" or labels.shape != (len(x),):
-        raise ValueError(f"y must be {len(x)} integer labels, one per image; got {y!r}")
-    _check_classes(labels, len(x), _n_classes(model), name="y")
+    x, labels = _check_attack(model, x, y, from_logits)
     epsilon = _check_number(epsilon, "epsilon", low=0.0)
-    if not isinstance(from_logits, bool):
-        raise ValueError(f"from_logits must be True or False; got {from_logits!r}")
     if clip is not None:
         if (not isinstance(clip, tuple | list) or len(clip) != 2
                 or not all(isinstance(v, numbers.Real) for v in clip) or not clip[0] < clip[1]):
@@ -492,15 +550,46 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool = False, clip=(0.0, 1
             raise ValueError(
                 f"x must lie inside clip = {tuple(clip)}; got pixels in [{x.min()}, {x.max()}]"
             )
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits, reduction="sum")
-    signs = []
-    for s in range(0, len(x), _BATCH):
-        xb = tf.convert_to_tensor(x[s : s + _BATCH])
-        with tf.GradientTape() as tape:
-            tape.watch(xb)
-            loss = loss_fn(labels[s : s + _BATCH], model(xb, training=False))
-        signs.append(np.sign(tape.gradient(loss, xb).numpy()))
-    adversarial = x + np.float32(epsilon) * np.concatenate(signs)
+    signs = np.sign(_loss_gradients(model, x, labels, from_logits))
+    adversarial = x + np.float32(epsilon) * signs
     if clip is not None:
         adversarial = np.clip(adversarial, clip[0], clip[1])
     return adversarial.astype("float32")
+
+
+def zero_gradient_count(model, x, y, *, from_logits: bool) -> int:
+    r"""How many images have a loss gradient that is exactly zero (FGSM leaves them unchanged).
+
+    .. math:: \#\{n : \nabla_x L(x_n, y_n) = 0 \text{ in every pixel}\}
+
+    In float32 the softmax of a very confident image rounds to exactly 1 for its class,
+    the cross-entropy's gradient :math:`p - e_y` then underflows to 0, and
+    :func:`fgsm` has no direction to step in. Call this with the same arguments as
+    :func:`fgsm` (without epsilon) to know how many of its images were not attacked.
+
+    Parameters
+    ----------
+    model : keras.Model
+    x : array_like, shape (N, H, W, C), float
+    y : array_like of N ints
+    from_logits : bool, keyword only, required
+
+    Returns
+    -------
+    int, between 0 and N
+
+    Examples
+    --------
+    >>> import keras, numpy as np
+    >>> model = keras.Sequential([keras.Input((1, 2, 1)), keras.layers.Flatten(),
+    ...     keras.layers.Dense(2, use_bias=False,
+    ...                        kernel_initializer=keras.initializers.Constant([[200, 0], [0, -200]]))])
+    >>> x = np.array([[0.5, 0.5], [0.0, 0.0]], "float32").reshape(2, 1, 2, 1)
+    >>> zero_gradient_count(model, x, [0, 0], from_logits=True)   # logits (100, -100): p is 1
+    1
+    """
+    _tf()
+    _check_model(model)
+    x, labels = _check_attack(model, x, y, from_logits)
+    gradients = _loss_gradients(model, x, labels, from_logits)
+    return int(np.sum(~np.any(gradients != 0, axis=(1, 2, 3))))

@@ -403,14 +403,20 @@ def offline_jshtml(anim) -> str:
     return _FONT_AWESOME_LINK.sub(style, html, count=1)
 
 
-def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap: str = CMAP,
-            size: float = 1.6, extent=None):
+def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap: str | None = None,
+            size: float = 1.6, extent=None, signed: bool | None = None):
     """Draw explanation maps (saliency, CAM, occlusion) over their images, one panel each.
 
     Each image is drawn in grey (ink dark), each map on top of it, half transparent,
     stretched over the image (or over ``extent``) with bilinear interpolation, so a
     coarse 7 x 7 map lines up with its 28 x 28 image. Every map gets its own colour
-    scale, from its minimum to its maximum: compare *where*, not *how much*, across panels.
+    scale, and its range is written under its title: compare *where* across panels, and
+    read *how much* from the numbers.
+
+    A **signed** map (CAM, occlusion: evidence for and against) is drawn with a diverging
+    colour map centred on 0, from :math:`-m` to :math:`+m` with :math:`m = \\max|M|`, so
+    white means 0, red for and blue against the class. An unsigned map (saliency, Grad-CAM)
+    is drawn with the course's sequential map from 0 to its maximum.
 
     Parameters
     ----------
@@ -421,12 +427,15 @@ def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap
     ncols : int
     alpha : float
         Opacity of the map, in (0, 1].
-    cmap : str
+    cmap : str, optional
+        Default: ``"RdBu_r"`` for signed maps, the course's sequential map otherwise.
     size : float
         Inches per panel.
     extent : (left, right, bottom, top), optional
         Where the map lies in the image's pixel coordinates (pixel centres are 0, 1, ...);
         the default covers the whole image, ``(-0.5, W - 0.5, H - 0.5, -0.5)``.
+    signed : bool, optional
+        Default: True when any map has a negative value.
 
     Returns
     -------
@@ -436,8 +445,8 @@ def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap
     --------
     >>> import numpy as np
     >>> fig = overlay(np.zeros((2, 4, 4)), np.ones((2, 2, 2)), titles=["a", "b"])
-    >>> len(fig.axes)
-    2
+    >>> len(fig.axes), fig.axes[0].get_title()
+    (2, 'a\\n[1, 1]')
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -453,17 +462,24 @@ def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap
         raise ValueError(f"titles must have one entry per image: {len(titles)} for {len(images)}")
     if not 0 < alpha <= 1:
         raise ValueError(f"alpha must lie in (0, 1]; got {alpha!r}")
+    if signed is None:
+        signed = bool(np.nanmin(maps) < 0)
+    if cmap is None:
+        cmap = "RdBu_r" if signed else CMAP
     height, width = images.shape[1:]
     where = extent if extent is not None else (-0.5, width - 0.5, height - 0.5, -0.5)
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.3) * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.5) * nrows), squeeze=False)
     for ax in axes.ravel():
         ax.axis("off")
     for index, (ax, image, heat) in enumerate(zip(axes.ravel(), images, maps, strict=False)):
+        top = float(np.nanmax(np.abs(heat))) if signed else float(np.nanmax(heat))
+        top = top if top > 0 else 1.0
+        low = -top if signed else min(0.0, float(np.nanmin(heat)))
         ax.imshow(image, cmap="gray_r", interpolation="nearest")
-        ax.imshow(heat, cmap=cmap, alpha=alpha, interpolation="bilinear", extent=where)
+        ax.imshow(heat, cmap=cmap, alpha=alpha, interpolation="bilinear", extent=where, vmin=low, vmax=top)
         ax.set(xlim=(-0.5, width - 0.5), ylim=(height - 0.5, -0.5))
-        if titles is not None:
-            ax.set_title(titles[index], fontsize=9)
+        scale = f"[{np.nanmin(heat):.3g}, {np.nanmax(heat):.3g}]"
+        ax.set_title(scale if titles is None else f"{titles[index]}\n{scale}", fontsize=8)
     return fig
