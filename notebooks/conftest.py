@@ -33,13 +33,13 @@ WRONG_ANSWERS = runpy.run_path(str(_WRONG_FILE))["WRONG_ANSWERS"] if _WRONG_FILE
 
 def pytest_configure(config):
     option = config.option
-    option.nbval_lax = True                       # run every cell; compare only marked outputs
-    option.nbval_current_env = True               # the kernel of this environment
+    option.nbval_lax = True  # run every cell; compare only marked outputs
+    option.nbval_current_env = True  # the kernel of this environment
     option.nbval_cell_timeout = execution.CELL_TIMEOUT
     option.nbval_kernel_startup_timeout = execution.STARTUP_TIMEOUT
     if getattr(option, "nbval_sanitize_with", None) is None:
         option.nbval_sanitize_with = str(ROOT / "notebooks" / "nbval_sanitize.cfg")
-    execution.prepare_environment()               # figures drawn, as in make notebooks
+    execution.prepare_environment()  # figures drawn, as in make notebooks
 
 
 def pytest_collectstart(collector):
@@ -47,7 +47,7 @@ def pytest_collectstart(collector):
         collector.skip_compare += ("stderr", "text/html", "application/javascript")
 
 
-_runs: dict[str, dict] = {}     # notebook name -> outputs per cell, start time, failures
+_runs: dict[str, dict] = {}  # notebook name -> outputs per cell, start time, failures
 
 
 def _is_cell(item) -> bool:
@@ -59,7 +59,9 @@ def pytest_runtest_call(item):
     if not _is_cell(item):
         yield
         return
-    run = _runs.setdefault(item.parent.path.name, {"start": time.perf_counter(), "outputs": {}, "failed": False})
+    run = _runs.setdefault(
+        item.parent.path.name, {"start": time.perf_counter(), "outputs": {}, "failed": False}
+    )
     outcome = yield
     outputs = getattr(item, "test_outputs", None) or []
     run["outputs"][item.cell_num] = copy.deepcopy(outputs)
@@ -98,6 +100,10 @@ def _record(notebook) -> None:
             notebook.kernel.kc, nb, exercises(nb), WRONG_ANSWERS.get(notebook.path.name)
         )
     execution.EXECUTED[notebook.path.name] = execution.Executed(
-        nb=nb, seconds=seconds, complete=complete, probes=probes, source=str(notebook.path),
+        nb=nb,
+        seconds=seconds,
+        complete=complete,
+        probes=probes,
+        source=str(notebook.path),
         wrong_accepted=wrong_accepted,
     )

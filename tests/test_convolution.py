@@ -110,7 +110,10 @@ def test_polymul_matches_evaluation_of_the_product():
     [
         (lambda: convolve1d([[1, 2]], [1]), r"x must be a 1-D array; got shape \(1, 2\)"),
         (lambda: convolve1d([1], []), "w must not be empty"),
-        (lambda: convolve1d([1j], [1]), r"x must hold real numbers \(a bool, int or float dtype\); got dtype complex128"),
+        (
+            lambda: convolve1d([1j], [1]),
+            r"x must hold real numbers \(a bool, int or float dtype\); got dtype complex128",
+        ),
         (lambda: convolve1d([1], [1], mode="circular"), "mode must be one of"),
         (lambda: convolve1d([1], [1], method="magic"), "method must be one of"),
         (lambda: toeplitz_matrix([1, 2], 0), "n must be an int >= 1; got 0"),

@@ -139,7 +139,10 @@ def test_integer_padding_equals_explicit_zero_padding():
             lambda: conv2d(np.zeros((3, 3, 1)), np.zeros((2, 2))),
             r"image must be a 2-D array of shape \(H, W\); got shape \(3, 3, 1\)",
         ),
-        (lambda: conv2d(np.zeros((3, 3)), np.zeros(2)), r"kernel must be a 2-D array of shape \(kh, kw\)"),
+        (
+            lambda: conv2d(np.zeros((3, 3)), np.zeros(2)),
+            r"kernel must be a 2-D array of shape \(kh, kw\)",
+        ),
         (
             lambda: conv2d(np.zeros((3, 3)), np.zeros((4, 4))),
             r"larger than the padded input \(3x3\)",
@@ -156,7 +159,10 @@ def test_integer_padding_equals_explicit_zero_padding():
             lambda: conv2d(np.zeros((3, 3)), np.zeros((2, 2)), padding=-1),
             "padding must be an int >= 0",
         ),
-        (lambda: im2col(np.zeros((3, 3, 1)), 2, 2), r"x must be a 4-D array of shape \(N, H, W, C\)"),
+        (
+            lambda: im2col(np.zeros((3, 3, 1)), 2, 2),
+            r"x must be a 4-D array of shape \(N, H, W, C\)",
+        ),
         (
             lambda: conv2d_im2col(np.zeros((1, 4, 4, 3)), np.zeros((2, 2, 2, 5))),
             "w has 2 input channels but x has 3",
@@ -170,7 +176,10 @@ def test_integer_padding_equals_explicit_zero_padding():
             r"b must have shape \(5,\)",
         ),
         (lambda: conv_output_size(0, 3), "n must be an int >= 1"),
-        (lambda: conv_output_size(5, 3, padding=-1), r"padding must be an int >= 0, \"valid\" or \"same\"; got -1"),
+        (
+            lambda: conv_output_size(5, 3, padding=-1),
+            r"padding must be an int >= 0, \"valid\" or \"same\"; got -1",
+        ),
         (lambda: doubly_block_toeplitz(np.zeros((2, 2)), (3,)), r"input_shape must be \(H, W\)"),
     ],
 )
@@ -204,10 +213,16 @@ def test_col2im_of_integers_does_not_overflow():
         (lambda: col2im(np.zeros((4, 4)), (0, 3, 3, 1), 2, 2), r"x_shape\[0\] must be an int >= 1"),
         (lambda: col2im(np.zeros((0, 4)), (0, 3, 3, 1), 2, 2), "columns must not be empty"),
         (lambda: col2im(np.zeros((0, 0)), (1, 3, 3, 1), 2, 2), "columns must not be empty"),
-        (lambda: conv2d_im2col(np.zeros((0, 3, 3, 1)), np.ones((2, 2, 1, 1))), "x must not be empty"),
+        (
+            lambda: conv2d_im2col(np.zeros((0, 3, 3, 1)), np.ones((2, 2, 1, 1))),
+            "x must not be empty",
+        ),
         (lambda: im2col(np.zeros((1, 3, 3, 1)), 2, 2, stride=True), "stride must be an int"),
         (lambda: conv2d(np.zeros((3, 3)), np.zeros((2, 2)), padding=1.5), "padding must be an int"),
-        (lambda: conv2d(np.zeros((3, 3), object), np.zeros((2, 2))), "image must hold real numbers"),
+        (
+            lambda: conv2d(np.zeros((3, 3), object), np.zeros((2, 2))),
+            "image must hold real numbers",
+        ),
     ],
 )
 def test_empty_and_degenerate_inputs_raise(call, message):

@@ -49,9 +49,12 @@ def execute_and_probe(path: Path) -> execution.Executed:
         for index, cell in enumerate(nb.cells):
             client.execute_cell(cell, index)
         seconds = time.perf_counter() - start
-        probes, wrong = execution.probe_exercises(client.kc, nb, student.exercises(nb), WRONG_ANSWERS.get(path.name))
-    return execution.Executed(nb=nb, seconds=seconds, complete=True, probes=probes, source=str(path),
-                              wrong_accepted=wrong)
+        probes, wrong = execution.probe_exercises(
+            client.kc, nb, student.exercises(nb), WRONG_ANSWERS.get(path.name)
+        )
+    return execution.Executed(
+        nb=nb, seconds=seconds, complete=True, probes=probes, source=str(path), wrong_accepted=wrong
+    )
 
 
 @pytest.fixture(scope="session")
@@ -64,11 +67,15 @@ def course():
     executed, probes, wrong, results = {}, {}, {}, []
     for path in NOTEBOOKS:
         run = execution.EXECUTED.get(path.name)
-        if run is None:                          # nbval did not run it in this session
+        if run is None:  # nbval did not run it in this session
             run = execute_and_probe(path)
         assert run.complete, f"{path.name} failed under nbval: see its failing cell above"
         nbformat.write(run.nb, build / "notebooks" / path.name)
-        executed[path.name], probes[path.name], wrong[path.name] = run.nb, run.probes, run.wrong_accepted
+        executed[path.name], probes[path.name], wrong[path.name] = (
+            run.nb,
+            run.probes,
+            run.wrong_accepted,
+        )
         results.append(runner.result(path, run.seconds, "ok", "", run.nb))
     runner.write_status(build, config.settings().mode, results, partial=False)
     return {"build": build, "executed": executed, "probes": probes, "wrong": wrong}
@@ -79,10 +86,15 @@ def test_every_check_passes_with_the_solution_and_fails_on_the_stub(course, path
     nb = course["executed"][path.name]
     found = student.exercises(nb)
     for _, _, check in found:
-        printed = "".join(o.get("text", "") for o in nb.cells[check].outputs if o.output_type == "stream")
-        assert "passed" in printed, f"check cell {check} ran after the solution without saying it passed"
-    assert course["probes"][path.name] == ["ExerciseNotDone"] * len(found), \
+        printed = "".join(
+            o.get("text", "") for o in nb.cells[check].outputs if o.output_type == "stream"
+        )
+        assert "passed" in printed, (
+            f"check cell {check} ran after the solution without saying it passed"
+        )
+    assert course["probes"][path.name] == ["ExerciseNotDone"] * len(found), (
         "each check, run again after its stub, must fail with ExerciseNotDone"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -110,7 +122,9 @@ def test_site_has_index_status_and_a_page_per_lecture(course):
     for path in NOTEBOOKS:
         assert (site / "lectures" / f"{path.stem}.html").is_file()
         assert f'href="lectures/{path.stem}.html"' in html
-    assert html.count("Learning goals") >= len(NOTEBOOKS) - 1      # the setup notebook lists checks instead
+    assert (
+        html.count("Learning goals") >= len(NOTEBOOKS) - 1
+    )  # the setup notebook lists checks instead
     status = (site / "status.html").read_text()
     assert "keras" in status and "Run time (s)" in status
     for entry in json.loads((course["build"] / "status.json").read_text())["notebooks"]:
@@ -150,10 +164,14 @@ def test_site_and_slides_in_chromium(course, chromium):
     pages += sorted((build / "site" / "lectures").glob("*.html"))
     pages += sorted((build / "slides").glob("*.slides.html"))
     reports = browser.check_pages(pages, SCREENSHOTS, chromium=chromium, slides_screenshots=2)
-    problems = {report.url.rsplit("/", 1)[-1]: report.problems for report in reports if report.problems}
+    problems = {
+        report.url.rsplit("/", 1)[-1]: report.problems for report in reports if report.problems
+    }
     assert not problems, json.dumps(problems, indent=1)
     by_name = {report.url.rsplit("/", 1)[-1]: report for report in reports}
     assert by_name["index.html"].images >= len(NOTEBOOKS) - 1, "a figure per lecture on the index"
     deck = by_name["04_convolution_in_2d.slides.html"]
     assert deck.slides >= 10 and deck.images >= 3
-    assert all(Path(shot).stat().st_size > 10_000 for report in reports for shot in report.screenshots)
+    assert all(
+        Path(shot).stat().st_size > 10_000 for report in reports for shot in report.screenshots
+    )

@@ -301,7 +301,9 @@ def test_unwritable_cache_gives_the_course_error(clean_env, http_server, monkeyp
     served, base = http_server
     write_mnist_like(served / "mnist.npz")
     digest = data.sha256sum(served / "mnist.npz")
-    monkeypatch.setitem(data.SOURCES, "mnist.npz", data.Source(f"{base}/mnist.npz", digest, 0.1, ""))
+    monkeypatch.setitem(
+        data.SOURCES, "mnist.npz", data.Source(f"{base}/mnist.npz", digest, 0.1, "")
+    )
     clean_env.mkdir(parents=True)
 
     def read_only(*args, **kwargs):  # what mkstemp does in a read-only folder (even as root)
@@ -320,7 +322,9 @@ def test_cache_below_a_file_gives_the_course_error(clean_env, http_server, monke
     served, base = http_server
     write_mnist_like(served / "mnist.npz")
     digest = data.sha256sum(served / "mnist.npz")
-    monkeypatch.setitem(data.SOURCES, "mnist.npz", data.Source(f"{base}/mnist.npz", digest, 0.1, ""))
+    monkeypatch.setitem(
+        data.SOURCES, "mnist.npz", data.Source(f"{base}/mnist.npz", digest, 0.1, "")
+    )
     (tmp_path / "a-file").write_text("not a folder")
     monkeypatch.setenv(data.CACHE_ENV, str(tmp_path / "a-file" / "cache"))
     with pytest.raises(data.DataNotFoundError, match="cannot write into"):
@@ -372,7 +376,9 @@ def garbage_status_line(sock):
 
 
 def short_content_length(sock):
-    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly forty-two bytes of a thousand......")
+    sock.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly forty-two bytes of a thousand......"
+    )
 
 
 def trickle(sock):
@@ -390,7 +396,9 @@ def trickle(sock):
         (short_content_length, "cut off after 40 of 1,000 bytes"),
     ],
 )
-def test_malformed_replies_raise_download_error_and_leave_nothing(raw_server, tmp_path, reply, message):
+def test_malformed_replies_raise_download_error_and_leave_nothing(
+    raw_server, tmp_path, reply, message
+):
     url = raw_server(reply)
     with pytest.raises(data.DownloadError, match=message):
         data.download(url, tmp_path / "out" / "file.bin", "0" * 64, timeout=5)
@@ -413,7 +421,11 @@ def test_an_interrupted_download_leaves_nothing(http_server, tmp_path, monkeypat
 
     monkeypatch.setattr(data.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        data.download(f"{base}/file.bin", tmp_path / "out" / "file.bin", hashlib.sha256(b"x" * 5000).hexdigest())
+        data.download(
+            f"{base}/file.bin",
+            tmp_path / "out" / "file.bin",
+            hashlib.sha256(b"x" * 5000).hexdigest(),
+        )
     assert files_in(tmp_path / "out") == []
 
 

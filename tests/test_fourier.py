@@ -105,7 +105,10 @@ def test_partial_sum_equals_an_explicit_loop(c0, a, period, seed):
     "call, message",
     [
         (lambda: square_wave([0.0], period=0), "period must be a finite real number > 0; got 0.0"),
-        (lambda: square_wave([0.0], period=-1, width=0.1), "period must be a finite real number > 0"),
+        (
+            lambda: square_wave([0.0], period=-1, width=0.1),
+            "period must be a finite real number > 0",
+        ),
         (
             lambda: square_wave([0.0], period=0.2, width=0.2),
             "width must lie strictly between 0 and period",
@@ -119,7 +122,10 @@ def test_partial_sum_equals_an_explicit_loop(c0, a, period, seed):
             lambda: fourier_partial_sum([0.0], 0, [1, 2], [1], 1.0),
             "a and b must have the same length",
         ),
-        (lambda: fourier_partial_sum([0.0], 0, [1], [1], 0.0), "period must be a finite real number > 0"),
+        (
+            lambda: fourier_partial_sum([0.0], 0, [1], [1], 0.0),
+            "period must be a finite real number > 0",
+        ),
     ],
 )
 def test_bad_input_is_rejected_with_a_clear_message(call, message):

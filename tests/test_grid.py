@@ -162,15 +162,47 @@ def test_fused_fit_checks_labels(digits, labels, error, message):
     "call, error, message",
     [
         (lambda x, y, w: fused_fit(x, y, [0.1, 0.2], [0.0], w, 1), ValueError, "must pair up"),
-        (lambda x, y, w: fused_fit(x, y, [0.1], [0.0], w, 1, batch_size=0), ValueError, "batch_size"),
-        (lambda x, y, w: fused_fit(x[:0], y[:0], [0.1], [0.0], w, 1), ValueError, "x must not be empty"),
-        (lambda x, y, w: fused_fit(x, y, ["a"], [0.0], w, 1), TypeError, "learning_rates must hold"),
-        (lambda x, y, w: fused_fit(x, y, [0.1], [0.0], {"conv_kernel": 1}, 1), ValueError, "weights must be a dict"),
-        (lambda x, y, w: fused_fit(x * np.nan, y, [0.1], [0.0], w, 1), ValueError, "x must hold finite"),
-        (lambda x, y, w: fused_predict(w, x, batch_size=0), ValueError, "batch_size must be an int >= 1"),
+        (
+            lambda x, y, w: fused_fit(x, y, [0.1], [0.0], w, 1, batch_size=0),
+            ValueError,
+            "batch_size",
+        ),
+        (
+            lambda x, y, w: fused_fit(x[:0], y[:0], [0.1], [0.0], w, 1),
+            ValueError,
+            "x must not be empty",
+        ),
+        (
+            lambda x, y, w: fused_fit(x, y, ["a"], [0.0], w, 1),
+            TypeError,
+            "learning_rates must hold",
+        ),
+        (
+            lambda x, y, w: fused_fit(x, y, [0.1], [0.0], {"conv_kernel": 1}, 1),
+            ValueError,
+            "weights must be a dict",
+        ),
+        (
+            lambda x, y, w: fused_fit(x * np.nan, y, [0.1], [0.0], w, 1),
+            ValueError,
+            "x must hold finite",
+        ),
+        (
+            lambda x, y, w: fused_predict(w, x, batch_size=0),
+            ValueError,
+            "batch_size must be an int >= 1",
+        ),
         (lambda x, y, w: separate_fits(x, y, [0.1], [0.0, 1.0], w, 1), ValueError, "must pair up"),
-        (lambda x, y, w: fused_predict(w, x[..., None][:, :, :, [0, 0]]), ValueError, "x has 2 channels"),
-        (lambda x, y, w: fused_fit(x[:, :6, :6], y, [0.1], [0.0], w, 1), ValueError, "x's images of 6x6"),
+        (
+            lambda x, y, w: fused_predict(w, x[..., None][:, :, :, [0, 0]]),
+            ValueError,
+            "x has 2 channels",
+        ),
+        (
+            lambda x, y, w: fused_fit(x[:, :6, :6], y, [0.1], [0.0], w, 1),
+            ValueError,
+            "x's images of 6x6",
+        ),
     ],
 )
 def test_fused_fit_rejects_bad_arguments(digits, call, error, message):
@@ -196,7 +228,9 @@ def test_validation_split_is_stratified_disjoint_and_reproducible(digits):
     (x_fit, y_fit), (x_val, y_val) = validation_split(x, y, 0.2, seed=3)
     assert len(x_fit) + len(x_val) == len(x) and len(x_val) == int(np.ceil(0.2 * len(x)))
     # every class keeps its share, to one image
-    np.testing.assert_allclose(np.bincount(y_val, minlength=10), 0.2 * np.bincount(y, minlength=10), atol=1)
+    np.testing.assert_allclose(
+        np.bincount(y_val, minlength=10), 0.2 * np.bincount(y, minlength=10), atol=1
+    )
     # disjoint: no image appears in both parts (the digits hold no exact duplicates across classes)
     fit_rows = {row.tobytes() for row in x_fit.reshape(len(x_fit), -1)}
     assert sum(row.tobytes() in fit_rows for row in x_val.reshape(len(x_val), -1)) <= 2
@@ -214,16 +248,42 @@ def test_validation_split_rejects_bad_fractions(digits, fraction):
 @pytest.mark.slow
 def test_grid_search_chooses_on_validation_data(digits):
     x_train, y_train, x_test, y_test = digits
-    results = grid_search(x_train, y_train, x_test, y_test, [1e-5, 0.5], [1e-4], epochs=10,
-                          progress=False, validation=0.2)
-    assert list(results.columns) == ["eta", "lmbd", "seed", "train_accuracy", "validation_accuracy",
-                                     "test_accuracy", "final_loss", "diverged"]
+    results = grid_search(
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        [1e-5, 0.5],
+        [1e-4],
+        epochs=10,
+        progress=False,
+        validation=0.2,
+    )
+    assert list(results.columns) == [
+        "eta",
+        "lmbd",
+        "seed",
+        "train_accuracy",
+        "validation_accuracy",
+        "test_accuracy",
+        "final_loss",
+        "diverged",
+    ]
     cell = results.set_index("eta")
     assert cell.loc[0.5, "validation_accuracy"] > 0.85 > 0.3 > cell.loc[1e-5, "validation_accuracy"]
     # the same split given as validation_data gives the same models and accuracies
     (x_fit, y_fit), (x_val, y_val) = validation_split(x_train, y_train, 0.2)
-    again = grid_search(x_fit, y_fit, x_test, y_test, [1e-5, 0.5], [1e-4], epochs=10,
-                        progress=False, validation_data=(x_val, y_val))
+    again = grid_search(
+        x_fit,
+        y_fit,
+        x_test,
+        y_test,
+        [1e-5, 0.5],
+        [1e-4],
+        epochs=10,
+        progress=False,
+        validation_data=(x_val, y_val),
+    )
     pd.testing.assert_frame_equal(results, again)
     fig = plot_accuracy_heatmaps(results)
     assert fig.axes[1].get_title() == "validation accuracy"
@@ -234,8 +294,18 @@ def test_grid_search_chooses_on_validation_data(digits):
 def test_grid_search_rejects_bad_validation_arguments(digits):
     x, y, _, _ = digits
     with pytest.raises(ValueError, match="not both"):
-        grid_search(x, y, x, y, [0.1], [0.0], epochs=1, progress=False, validation=0.1,
-                    validation_data=(x, y))
+        grid_search(
+            x,
+            y,
+            x,
+            y,
+            [0.1],
+            [0.0],
+            epochs=1,
+            progress=False,
+            validation=0.1,
+            validation_data=(x, y),
+        )
     with pytest.raises(ValueError, match="validation_data must be a pair"):
         grid_search(x, y, x, y, [0.1], [0.0], epochs=1, progress=False, validation_data=x)
     with pytest.raises(ValueError, match="differ in length"):

@@ -86,7 +86,7 @@ def pins(lines: list[str]) -> dict[str, str]:
             requirement = Requirement(line)
             marker = f"; {requirement.marker}" if requirement.marker else ""
             found[requirement.name.lower() + marker] = str(requirement.specifier).removeprefix("==")
-        elif re.fullmatch(r"[A-Za-z0-9_.-]+=[0-9][^=\s]*", line):       # conda: name=version
+        elif re.fullmatch(r"[A-Za-z0-9_.-]+=[0-9][^=\s]*", line):  # conda: name=version
             name, version = line.split("=")
             found[name.lower()] = version
     return found
@@ -114,7 +114,10 @@ def test_notebooks_name_the_course_kernel(path):
 
 def test_makefile_and_readme_register_and_name_that_kernel():
     makefile, readme = (ROOT / "Makefile").read_text(), (ROOT / "README.md").read_text()
-    assert f"KERNEL := {KERNEL['name']}" in makefile and f'--display-name "{KERNEL["display_name"]}"' in makefile
+    assert (
+        f"KERNEL := {KERNEL['name']}" in makefile
+        and f'--display-name "{KERNEL["display_name"]}"' in makefile
+    )
     assert f"**{KERNEL['display_name']}**" in readme
     assert f'--name {KERNEL["name"]} --display-name "{KERNEL["display_name"]}"' in readme
 
@@ -122,26 +125,36 @@ def test_makefile_and_readme_register_and_name_that_kernel():
 @pytest.mark.slow
 def test_a_notebook_saved_from_the_course_kernel_passes_the_repository_checks(tmp_path):
     """Save a lecture as JupyterLab does with the installed kernel, commit it through nbstripout."""
-    spec = KernelSpecManager().get_kernel_spec(KERNEL["name"])     # registered by make install
+    spec = KernelSpecManager().get_kernel_spec(KERNEL["name"])  # registered by make install
     source = lectures()[1]
     nb = nbformat.read(source, as_version=4)
-    nb.metadata["kernelspec"] = {"name": KERNEL["name"], "display_name": spec.display_name,
-                                 "language": spec.language}
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL["name"],
+        "display_name": spec.display_name,
+        "language": spec.language,
+    }
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="quick mode\n")]
     nb.cells[1].execution_count = 1
     saved = tmp_path / source.name
     nbformat.write(nb, saved)
-    subprocess.run([sys.executable, "-m", "nbstripout", str(saved)], check=True)   # the git filter
+    subprocess.run([sys.executable, "-m", "nbstripout", str(saved)], check=True)  # the git filter
     committed = json.loads(saved.read_text())
     assert committed["metadata"]["kernelspec"] == KERNEL
-    assert all(not cell.get("outputs") for cell in committed["cells"] if cell["cell_type"] == "code")
+    assert all(
+        not cell.get("outputs") for cell in committed["cells"] if cell["cell_type"] == "code"
+    )
 
 
 @pytest.mark.slow
 def test_the_live_slideshow_extension_is_installed_and_enabled():
     jupyter = Path(sys.executable).with_name("jupyter")
-    listing = subprocess.run([str(jupyter), "labextension", "list"], capture_output=True, text=True,
-                             timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    listing = subprocess.run(
+        [str(jupyter), "labextension", "list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     text = re.sub(r"\x1b\[[0-9;]*m", "", listing.stdout + listing.stderr)
     line = next((ln for ln in text.splitlines() if "jupyterlab-rise" in ln), "")
     assert "enabled" in line and "OK" in line, text
@@ -151,32 +164,69 @@ def test_the_live_slideshow_extension_is_installed_and_enabled():
 def test_the_wheel_alone_runs_a_keras_lecture(tmp_path):
     """pip install of the built wheel, declared dependencies only (pip's cache is fine)."""
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "--disable-pip-version-check",
-                    "-w", str(wheels), str(ROOT)], check=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "--disable-pip-version-check",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        timeout=600,
+    )
     (wheel,) = wheels.glob("cnncourse-*.whl")
     fresh = tmp_path / "fresh"
     venv.create(fresh, with_pip=True)
     python = fresh / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
-                   check=True, timeout=1200)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(wheel)],
+        check=True,
+        timeout=1200,
+    )
     modules = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
     imported = subprocess.run(
-        [str(python), "-c", "import importlib, cnncourse, sys\n"
-         f"for m in {modules!r}: importlib.import_module('cnncourse.' + m)\n"
-         "print(cnncourse.__file__)"],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path, env={**os.environ, "PYTHONPATH": ""},
+        [
+            str(python),
+            "-c",
+            "import importlib, cnncourse, sys\n"
+            f"for m in {modules!r}: importlib.import_module('cnncourse.' + m)\n"
+            "print(cnncourse.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": ""},
     )
     assert imported.returncode == 0, imported.stderr
     assert str(fresh) in imported.stdout, "imported from the fresh environment, not from src/"
     # the lecture runs on that environment's own kernel
-    subprocess.run([str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "fresh"],
-                   check=True, capture_output=True, timeout=300)
-    env = {"JUPYTER_PATH": str(fresh / "share" / "jupyter"), "PYTHONPATH": "", "CNNCOURSE_QUICK": "1"}
+    subprocess.run(
+        [str(python), "-m", "ipykernel", "install", "--sys-prefix", "--name", "fresh"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    env = {
+        "JUPYTER_PATH": str(fresh / "share" / "jupyter"),
+        "PYTHONPATH": "",
+        "CNNCOURSE_QUICK": "1",
+    }
     old = {key: os.environ.get(key) for key in env}
     os.environ.update(env)
     try:
         nb = nbformat.read(NOTEBOOKS / "09_cnn_from_scratch.ipynb", as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell("import sys, cnncourse\nprint('ran on', sys.executable, cnncourse.__file__)"))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                "import sys, cnncourse\nprint('ran on', sys.executable, cnncourse.__file__)"
+            )
+        )
         client = execution.client(nb, NOTEBOOKS)
         client.kernel_name = "fresh"
         client.execute()
@@ -187,5 +237,5 @@ def test_the_wheel_alone_runs_a_keras_lecture(tmp_path):
             else:
                 os.environ[key] = value
     last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-    assert last.count(str(fresh)) == 2, last          # that python, and the package installed in it
+    assert last.count(str(fresh)) == 2, last  # that python, and the package installed in it
     assert not execution.first_stderr_cell(nb)[1]

@@ -84,23 +84,38 @@ def test_dropout_scales_kept_entries_and_preserves_the_mean():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: layers.max_pool2d(np.zeros((4, 4))), r"x must be a 4-D array of shape \(N, H, W, C\)"),
+        (
+            lambda: layers.max_pool2d(np.zeros((4, 4))),
+            r"x must be a 4-D array of shape \(N, H, W, C\)",
+        ),
         (lambda: layers.max_pool2d(np.zeros((1, 2, 2, 1)), 3), "pool_size 3 is larger than"),
         (
             lambda: layers.avg_pool2d(np.zeros((1, 2, 2, 1)), padding=1),
             'padding must be "valid" or "same"',
         ),
-        (lambda: layers.max_pool2d(np.zeros((1, 2, 2, 1)), 0), "pool_size must be an int >= 1; got 0"),
-        (lambda: layers.dropout(np.zeros(3), 1.0), r"rate must be a finite real number in \[0, 1\)"),
+        (
+            lambda: layers.max_pool2d(np.zeros((1, 2, 2, 1)), 0),
+            "pool_size must be an int >= 1; got 0",
+        ),
+        (
+            lambda: layers.dropout(np.zeros(3), 1.0),
+            r"rate must be a finite real number in \[0, 1\)",
+        ),
         (lambda: layers.flatten(np.zeros(3)), "at least 2 dimensions"),
         (
             lambda: layers.dense(np.zeros((2, 3)), np.zeros((4, 1))),
             r"x must be \(N, D\) and w \(D, U\)",
         ),
-        (lambda: layers.cross_entropy(np.zeros(3), [0]), r"probabilities must be a 2-D array of shape \(N, K\)"),
+        (
+            lambda: layers.cross_entropy(np.zeros(3), [0]),
+            r"probabilities must be a 2-D array of shape \(N, K\)",
+        ),
         (lambda: layers.cross_entropy(np.full((2, 3), 1 / 3), np.zeros((2, 4))), "labels must be"),
         (lambda: layers.one_hot([0, 5], 3), r"labels must be class indices in \[0, 3\)"),
-        (lambda: layers.one_hot([0.5], 3), "labels must be integer class indices; got dtype float64"),
+        (
+            lambda: layers.one_hot([0.5], 3),
+            "labels must be integer class indices; got dtype float64",
+        ),
     ],
 )
 def test_bad_input_is_rejected_with_a_clear_message(call, message):
@@ -173,7 +188,11 @@ def test_cross_entropy_checks_labels(labels, message):
         (lambda: layers.max_pool2d(np.zeros((1, 4, 4, 1)), 2.0), TypeError, "pool_size must be"),
         (lambda: layers.max_pool2d(np.zeros((1, 4, 4, 1)), 5), ValueError, "pool_size 5 is larger"),
         (lambda: layers.max_pool2d(np.zeros((0, 4, 4, 1))), ValueError, "x must not be empty"),
-        (lambda: layers.dense(np.zeros((0, 3)), np.ones((3, 2))), ValueError, "x must not be empty"),
+        (
+            lambda: layers.dense(np.zeros((0, 3)), np.ones((3, 2))),
+            ValueError,
+            "x must not be empty",
+        ),
         (lambda: layers.flatten(np.zeros((0, 3))), ValueError, "x must not be empty"),
         (lambda: layers.relu([]), ValueError, "x must not be empty"),
         (lambda: layers.one_hot([0], 0), ValueError, "n_classes must be an int >= 1"),

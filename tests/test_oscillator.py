@@ -58,10 +58,19 @@ def test_superposition_matches_solve_ivp_after_the_transient():
     "call, message",
     [
         (lambda: harmonic_response(1.0, 0.0, 1.0, 1.0), "mass must be a finite real number > 0"),
-        (lambda: harmonic_response(1.0, 1.0, -1.0, 1.0), "damping must be a finite real number >= 0"),
-        (lambda: harmonic_response(1.0, 1.0, 1.0, 0.0), "stiffness must be a finite real number > 0"),
+        (
+            lambda: harmonic_response(1.0, 1.0, -1.0, 1.0),
+            "damping must be a finite real number >= 0",
+        ),
+        (
+            lambda: harmonic_response(1.0, 1.0, 1.0, 0.0),
+            "stiffness must be a finite real number > 0",
+        ),
         (lambda: steady_state(0.0, 0, [1], [1, 2], 1.0, 1, 1, 1), "a and b must be non-empty 1-D"),
-        (lambda: steady_state(0.0, 0, [1], [1], -1.0, 1, 1, 1), "period must be a finite real number > 0"),
+        (
+            lambda: steady_state(0.0, 0, [1], [1], -1.0, 1, 1, 1),
+            "period must be a finite real number > 0",
+        ),
     ],
 )
 def test_bad_input_is_rejected_with_a_clear_message(call, message):

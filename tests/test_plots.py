@@ -26,7 +26,9 @@ def tiny_animation():
 def test_offline_player_requests_nothing_from_the_network(tiny_animation):
     html = plots.offline_jshtml(tiny_animation)
     assert "font-awesome" not in html
-    assert not re.search(r"""(href|src)=["']https?://""", html), "the player must not load anything remote"
+    assert not re.search(r"""(href|src)=["']https?://""", html), (
+        "the player must not load anything remote"
+    )
 
 
 def test_offline_player_keeps_every_button_and_draws_its_icon(tiny_animation):
@@ -47,7 +49,9 @@ def test_convolution_animation_has_one_frame_per_output():
         html = plots.offline_jshtml(anim)
     finally:
         plt.close("all")
-    assert html.count("data:image/png;base64") == 3 * 3     # floor((5 + 2 - 3) / 2) + 1 = 3 outputs per side
+    assert (
+        html.count("data:image/png;base64") == 3 * 3
+    )  # floor((5 + 2 - 3) / 2) + 1 = 3 outputs per side
 
 
 def test_image_grid_labels_each_image():
@@ -70,7 +74,7 @@ def test_overlay_draws_each_map_over_its_image():
         bottom, top = ax.images
         np.testing.assert_array_equal(bottom.get_array(), image[..., 0])
         np.testing.assert_array_equal(top.get_array(), heat)
-        assert top.get_extent() == [-0.5, 27.5, 27.5, -0.5]     # the coarse map covers the image
+        assert top.get_extent() == [-0.5, 27.5, 27.5, -0.5]  # the coarse map covers the image
     assert [ax.get_title().split("\n")[0] for ax in drawn] == ["a", "b", "c"]
     plt.close(fig)
 
@@ -79,11 +83,13 @@ def test_overlay_centres_a_signed_map_on_zero_and_writes_its_range():
     maps = np.stack([np.linspace(-1, 3, 49).reshape(7, 7), np.linspace(-2, 0.5, 49).reshape(7, 7)])
     fig = plots.overlay(np.zeros((2, 28, 28)), maps, titles=["cam", "other"])
     try:
-        for ax, heat, title, largest in zip(fig.axes, maps, ["cam", "other"], [3.0, 2.0], strict=True):
+        for ax, heat, title, largest in zip(
+            fig.axes, maps, ["cam", "other"], [3.0, 2.0], strict=True
+        ):
             top = ax.images[1]
-            assert top.get_clim() == (-largest, largest)          # symmetric: max |map| on both sides
+            assert top.get_clim() == (-largest, largest)  # symmetric: max |map| on both sides
             assert top.get_cmap().name == "RdBu_r"
-            assert top.norm(0.0) == 0.5                            # 0 is the middle colour
+            assert top.norm(0.0) == 0.5  # 0 is the middle colour
             assert ax.get_title() == f"{title}\n[{heat.min():.3g}, {heat.max():.3g}]"
     finally:
         plt.close(fig)
@@ -98,7 +104,7 @@ def test_overlay_draws_a_non_negative_map_from_zero_with_the_course_map():
             assert ax.images[1].get_cmap().name == plots.CMAP
     finally:
         plt.close(fig)
-    fig = plots.overlay(np.zeros((2, 28, 28)), maps, signed=True)     # asked for: centred anyway
+    fig = plots.overlay(np.zeros((2, 28, 28)), maps, signed=True)  # asked for: centred anyway
     try:
         assert fig.axes[0].images[1].get_clim() == (-maps[0].max(), maps[0].max())
     finally:

@@ -132,7 +132,9 @@ def test_notebooks_are_committed_without_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebooks_open_with_the_mode(path):
     nb = json.loads(path.read_text())
-    assert nb["metadata"]["kernelspec"]["name"] == "cnncourse", "the course kernel (make install registers it)"
+    assert nb["metadata"]["kernelspec"]["name"] == "cnncourse", (
+        "the course kernel (make install registers it)"
+    )
     first_code = code_cells(path)[0][1]
     assert "print_mode()" in first_code, "the first code cell prints the mode it runs in"
     assert "set_seed(" in first_code, "the first code cell seeds the random generators"
@@ -181,8 +183,10 @@ def test_make_runs_the_same_commands_as_the_readme_gives_without_make():
     makefile = (ROOT / "Makefile").read_text().replace(" --disable-pip-version-check -q", "")
     commands = readme_ci_block()
     assert re.search(r"^test: .*\n\t\$\(PY\) -m pytest$", makefile, re.M)
-    assert re.search(r"^notebooks: .*\n\t\$\(PY\) -m tools.run_notebooks --out \$\(BUILD\)$", makefile, re.M)
-    for command in commands[1:4]:      # the set-up after the venv: pins, kernel, web assets
+    assert re.search(
+        r"^notebooks: .*\n\t\$\(PY\) -m tools.run_notebooks --out \$\(BUILD\)$", makefile, re.M
+    )
+    for command in commands[1:4]:  # the set-up after the venv: pins, kernel, web assets
         step = command.replace(".venv/bin/python", "$(PY)").replace("cnncourse", "$(KERNEL)")
         assert step in makefile, step
 

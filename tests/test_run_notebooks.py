@@ -50,7 +50,7 @@ def test_runner_reports_headlines_and_names_the_failing_cell(tmp_path, capsys):
     assert (out / "site" / "lectures" / "01_good.html").read_text().count("answer: 42") >= 1
     status_page = (out / "site" / "status.html").read_text()
     assert "answer:</span> 42" in status_page
-    assert "RuntimeError: broken on purpose" in status_page       # the failing cell, named
+    assert "RuntimeError: broken on purpose" in status_page  # the failing cell, named
     executed = nbformat.read(out / "notebooks" / "02_bad.ipynb", as_version=4)
     assert executed.cells[2].outputs[0]["ename"] == "RuntimeError"
 
@@ -84,7 +84,7 @@ def test_nbval_fails_a_cell_that_writes_to_stderr(tmp_path):
         text=True,
         timeout=300,
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},      # the conftest imports the course's tools
+        env={**os.environ, "PYTHONPATH": str(ROOT)},  # the conftest imports the course's tools
     )
     assert result.returncode == 1, result.stdout
     assert "the cell wrote to standard error" in result.stdout
@@ -97,25 +97,44 @@ def test_a_dead_kernel_or_a_broken_file_is_recorded_and_the_rest_still_run(tmp_p
     dies = write(tmp_path / "01_dies.ipynb", new_code_cell("import os\nos._exit(3)"))
     broken = tmp_path / "02_broken.ipynb"
     broken.write_text("{ this is not json")
-    fine = write(tmp_path / "03_fine.ipynb", new_code_cell("from cnncourse.report import headline\nheadline('ran', 1)"))
+    fine = write(
+        tmp_path / "03_fine.ipynb",
+        new_code_cell("from cnncourse.report import headline\nheadline('ran', 1)"),
+    )
     out = tmp_path / "build"
-    assert runner.main([str(dies), str(broken), str(fine), "--out", str(out), "--timeout", "120"]) == 1
+    assert (
+        runner.main([str(dies), str(broken), str(fine), "--out", str(out), "--timeout", "120"]) == 1
+    )
     status = {n["notebook"]: n for n in json.loads((out / "status.json").read_text())["notebooks"]}
-    assert status["01_dies.ipynb"]["status"] == "FAILED" and "kernel died" in status["01_dies.ipynb"]["detail"]
-    assert status["02_broken.ipynb"]["status"] == "FAILED" and "not a readable notebook" in status["02_broken.ipynb"]["detail"]
-    assert status["03_fine.ipynb"]["status"] == "ok" and status["03_fine.ipynb"]["headlines"] == {"ran": "1"}
+    assert (
+        status["01_dies.ipynb"]["status"] == "FAILED"
+        and "kernel died" in status["01_dies.ipynb"]["detail"]
+    )
+    assert (
+        status["02_broken.ipynb"]["status"] == "FAILED"
+        and "not a readable notebook" in status["02_broken.ipynb"]["detail"]
+    )
+    assert status["03_fine.ipynb"]["status"] == "ok" and status["03_fine.ipynb"]["headlines"] == {
+        "ran": "1"
+    }
 
 
 @pytest.mark.slow
 def test_a_cell_writing_to_stderr_fails_the_notebook_as_in_the_tests(tmp_path):
-    noisy = write(tmp_path / "01_noisy.ipynb", new_code_cell("import sys\nprint('careful', file=sys.stderr)"))
+    noisy = write(
+        tmp_path / "01_noisy.ipynb", new_code_cell("import sys\nprint('careful', file=sys.stderr)")
+    )
     out = tmp_path / "build"
     assert runner.main([str(noisy), "--out", str(out), "--timeout", "120"]) == 1
     (entry,) = json.loads((out / "status.json").read_text())["notebooks"]
     assert entry["status"] == "FAILED" and "wrote to stderr: careful" in entry["detail"]
 
 
-@pytest.mark.parametrize("out", [ROOT, ROOT / "notebooks", ROOT / "notebooks" / "sub"], ids=["root", "notebooks", "inside"])
+@pytest.mark.parametrize(
+    "out",
+    [ROOT, ROOT / "notebooks", ROOT / "notebooks" / "sub"],
+    ids=["root", "notebooks", "inside"],
+)
 def test_the_runner_refuses_an_output_folder_that_would_overwrite_the_sources(out, capsys):
     before = {p: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert runner.main(["--out", str(out)]) == 2

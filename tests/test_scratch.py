@@ -254,7 +254,11 @@ def test_uint8_images_go_through_the_network_as_floats():
             ValueError,
             r"x must be \(N, D\) and w \(D, U\)",
         ),
-        (lambda: scratch.Conv2D(np.zeros((2, 2, 1, 1)), np.zeros(1), stride=0), ValueError, "stride"),
+        (
+            lambda: scratch.Conv2D(np.zeros((2, 2, 1, 1)), np.zeros(1), stride=0),
+            ValueError,
+            "stride",
+        ),
     ],
 )
 def test_bad_types_and_sizes_name_the_argument(call, error, message):

@@ -19,11 +19,12 @@ from tools import web_assets as assets
 
 ROOT = Path(__file__).resolve().parents[1]
 # a 1x1 PNG
-PIXEL = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)).decode()
-
+PIXEL = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+    )
+).decode()
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +35,28 @@ def web_assets():
 
 def lecture(number, title, *, figure=True):
     cells = [
-        new_markdown_cell(f"# {number} · {title}\n\n" "What it is about, with $x^2$." "\n\n"
-                          "**Learning goals.** After this lecture you can\n\n1. do one thing;\n2. check it."),
+        new_markdown_cell(
+            f"# {number} · {title}\n\n"
+            "What it is about, with $x^2$."
+            "\n\n"
+            "**Learning goals.** After this lecture you can\n\n1. do one thing;\n2. check it."
+        ),
         new_code_cell("import numpy", metadata={"slideshow": {"slide_type": "skip"}}),
         new_markdown_cell("## 1. A section"),
-        new_code_cell("print('hello')", outputs=[new_output("stream", name="stdout", text="hello\n")]),
+        new_code_cell(
+            "print('hello')", outputs=[new_output("stream", name="stdout", text="hello\n")]
+        ),
     ]
     if figure:
-        cells.append(new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": PIXEL})]))
+        cells.append(
+            new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": PIXEL})])
+        )
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
@@ -52,19 +65,42 @@ def build(tmp_path):
     (tmp_path / "notebooks").mkdir()
     nbformat.write(lecture("00", "Setup", figure=False), tmp_path / "notebooks" / "00_setup.ipynb")
     nbformat.write(lecture("01", "Convolution"), tmp_path / "notebooks" / "01_convolution.ipynb")
-    status = {"mode": "quick", "finished": "today", "python": "3.11", "platform": "test",
-              "packages": {"numpy": "2", "keras": "3"},
-              "notebooks": [{"notebook": "00_setup.ipynb", "mode": "quick", "seconds": 1.5, "status": "ok",
-                             "detail": "", "headlines": {"problems found": "0"}},
-                            {"notebook": "01_convolution.ipynb", "mode": "quick", "seconds": 2.0, "status": "FAILED",
-                             "detail": "cell 3 raised: ValueError: bad", "headlines": {}}]}
+    status = {
+        "mode": "quick",
+        "finished": "today",
+        "python": "3.11",
+        "platform": "test",
+        "packages": {"numpy": "2", "keras": "3"},
+        "notebooks": [
+            {
+                "notebook": "00_setup.ipynb",
+                "mode": "quick",
+                "seconds": 1.5,
+                "status": "ok",
+                "detail": "",
+                "headlines": {"problems found": "0"},
+            },
+            {
+                "notebook": "01_convolution.ipynb",
+                "mode": "quick",
+                "seconds": 2.0,
+                "status": "FAILED",
+                "detail": "cell 3 raised: ValueError: bad",
+                "headlines": {},
+            },
+        ],
+    }
     (tmp_path / "status.json").write_text(json.dumps(status))
     return tmp_path
 
 
 def test_describe_reads_title_summary_and_goals():
     found = site.describe(lecture("04", "Two dimensions"), "04_two")
-    assert (found.number, found.title, found.page) == ("04", "Two dimensions", "lectures/04_two.html")
+    assert (found.number, found.title, found.page) == (
+        "04",
+        "Two dimensions",
+        "lectures/04_two.html",
+    )
     assert "What it is about" in found.summary_html and "Learning goals" not in found.summary_html
     assert "<li>do one thing;</li>" in found.goals_html
 
@@ -78,15 +114,23 @@ def test_site_has_index_lecture_pages_status_and_local_assets(build, web_assets)
     index = site.build_site(build)
     html = index.read_text()
     assert 'href="lectures/01_convolution.html"' in html and "Learning goals" in html
-    assert 'src="figures/01_convolution.png"' in html and 'no-figure' in html     # 00 has no figure
-    assert (build / "site" / "figures" / "01_convolution.png").read_bytes() == base64.b64decode(PIXEL)
+    assert 'src="figures/01_convolution.png"' in html and "no-figure" in html  # 00 has no figure
+    assert (build / "site" / "figures" / "01_convolution.png").read_bytes() == base64.b64decode(
+        PIXEL
+    )
     page = (build / "site" / "lectures" / "01_convolution.html").read_text()
     assert "../assets/mathjax/es5/tex-svg-full.js" in page and 'href="00_setup.html"' in page
-    assert not re.search(r"""(src|href)=["']https?://""", html + page), "nothing loaded from the network"
+    assert not re.search(r"""(src|href)=["']https?://""", html + page), (
+        "nothing loaded from the network"
+    )
     assert 'alt="Figure drawn by the code above' in page
     status = (build / "site" / "status.html").read_text()
-    assert "problems found:</span> 0" in status and "ValueError: bad" in status and "FAILED" in status
-    assert (build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js").stat().st_size > 100_000
+    assert (
+        "problems found:</span> 0" in status and "ValueError: bad" in status and "FAILED" in status
+    )
+    assert (
+        build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js"
+    ).stat().st_size > 100_000
 
 
 def test_slides_skip_what_is_marked_skip_and_load_nothing_remote(build, web_assets):
@@ -114,7 +158,9 @@ def offline(monkeypatch, cache):
     monkeypatch.setenv("PIP_FIND_LINKS", "")
 
 
-def test_offline_without_cache_the_site_still_builds_and_says_so_in_one_line(build, monkeypatch, capsys):
+def test_offline_without_cache_the_site_still_builds_and_says_so_in_one_line(
+    build, monkeypatch, capsys
+):
     offline(monkeypatch, build / "empty-cache")
     index = site.build_site(build)
     err = capsys.readouterr().err.strip().splitlines()
@@ -122,7 +168,7 @@ def test_offline_without_cache_the_site_still_builds_and_says_so_in_one_line(bui
     assert "Math will show as TeX source" in err[0]
     assert assets.MATHJAX.wheel in err[0] and str(build / "empty-cache") in err[0]
     page = (index.parent / "lectures" / "01_convolution.html").read_text()
-    assert "tex-svg-full.js" not in page and "$x^2$" in page       # TeX source, no broken script
+    assert "tex-svg-full.js" not in page and "$x^2$" in page  # TeX source, no broken script
     assert not list((build / "empty-cache").glob("*.whl"))
 
 
@@ -143,13 +189,15 @@ def test_a_damaged_cached_wheel_is_never_used(tmp_path, monkeypatch):
     assert not (tmp_path / assets.MATHJAX.wheel).exists()
 
 
-def test_a_download_with_the_wrong_checksum_is_refused_and_removed(tmp_path, monkeypatch, web_assets):
+def test_a_download_with_the_wrong_checksum_is_refused_and_removed(
+    tmp_path, monkeypatch, web_assets
+):
     """pip brings the wheel (from its cache), but the SHA-256 recorded here does not match."""
     monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path))
     wrong = dataclasses.replace(assets.MATHJAX, sha256="0" * 64)
     with pytest.raises(assets.AssetsMissing, match="expected 0000"):
         assets.wheel_path(wrong)
-    assert list(tmp_path.iterdir()) == []          # no wheel, no temporary folder left behind
+    assert list(tmp_path.iterdir()) == []  # no wheel, no temporary folder left behind
 
 
 @pytest.mark.slow
@@ -158,13 +206,24 @@ def test_assets_and_site_build_without_node_or_npm(build, tmp_path, web_assets):
     shadow = tmp_path / "bin"
     shadow.mkdir()
     for name in ("node", "npm", "npx"):
-        (shadow / name).write_text("#!/bin/sh\necho 'node or npm must not be called' >&2\nexit 97\n")
+        (shadow / name).write_text(
+            "#!/bin/sh\necho 'node or npm must not be called' >&2\nexit 97\n"
+        )
         (shadow / name).chmod(0o755)
     env = {**os.environ, "PATH": f"{shadow}{os.pathsep}{os.environ['PATH']}"}
-    for command in (["-m", "tools.web_assets"], ["-m", "tools.build_site", "--build", str(build)],
-                    ["-m", "tools.build_slides", "--build", str(build)]):
-        done = subprocess.run([sys.executable, *command], cwd=ROOT, env=env, capture_output=True, text=True,
-                              timeout=600)
+    for command in (
+        ["-m", "tools.web_assets"],
+        ["-m", "tools.build_site", "--build", str(build)],
+        ["-m", "tools.build_slides", "--build", str(build)],
+    ):
+        done = subprocess.run(
+            [sys.executable, *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, done.stderr
         assert "must not be called" not in done.stderr + done.stdout
     assert (build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js").is_file()

@@ -16,7 +16,7 @@ def test_source_text_is_the_file_minus_the_docstring():
     whole = textwrap.dedent(inspect.getsource(im2col))
     assert text.startswith("def im2col(")
     assert im2col.__doc__.strip().splitlines()[0] not in text
-    assert set(text.splitlines()) <= set(whole.splitlines())   # only lines of the file, in place
+    assert set(text.splitlines()) <= set(whole.splitlines())  # only lines of the file, in place
     # the code left is the same function: same syntax tree once the docstring is gone
     tree = ast.parse(whole)
     tree.body[0].body = tree.body[0].body[1:]
@@ -26,10 +26,10 @@ def test_source_text_is_the_file_minus_the_docstring():
 
 def test_methods_and_classes():
     method = source_text(scratch.MaxPool2D.backward)
-    assert method.startswith("def backward(self, grad):")      # dedented
+    assert method.startswith("def backward(self, grad):")  # dedented
     cls = source_text(scratch.MaxPool2D)
     assert cls.startswith("class MaxPool2D(")
-    assert '"""' not in cls                                     # class and method docstrings gone
+    assert '"""' not in cls  # class and method docstrings gone
     assert "def forward" in cls and "def backward" in cls
 
 
@@ -38,7 +38,7 @@ def test_displays_as_highlighted_html_and_as_plain_text():
     assert isinstance(shown, Source)
     assert repr(shown) == source_text(im2col)
     html = shown._repr_html_()
-    assert "<pre" in html and 'style="' in html and "class=\"highlight\"" in html
+    assert "<pre" in html and 'style="' in html and 'class="highlight"' in html
     assert "im2col" in html
 
 

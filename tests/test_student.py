@@ -30,8 +30,12 @@ def test_each_exercise_is_stub_solution_check(path):
         stub_source, check_source = nb.cells[stub].source, nb.cells[check].source
         assert "..." in stub_source, f"the stub of cell {stub} leaves `...` for the answer"
         assert "require(" in check_source, f"check cell {check} calls require() on the answers"
-        assert "assert" in check_source, f"check cell {check} must assert something about the answer"
-        assert nb.cells[stub - 1].cell_type == "markdown", "the exercise's statement precedes its stub"
+        assert "assert" in check_source, (
+            f"check cell {check} must assert something about the answer"
+        )
+        assert nb.cells[stub - 1].cell_type == "markdown", (
+            "the exercise's statement precedes its stub"
+        )
 
 
 @pytest.mark.parametrize("path", LECTURES, ids=lambda p: p.stem)
@@ -39,7 +43,7 @@ def test_student_copy_is_the_notebook_minus_its_solutions(path):
     nb = nbformat.read(path, as_version=4)
     copy = student.student_copy(nb)
     kept = [cell for cell in nb.cells if not tagged(cell, "solution")]
-    assert copy.cells == kept                    # same ids, sources, metadata and order
+    assert copy.cells == kept  # same ids, sources, metadata and order
     assert copy.metadata == nb.metadata
     assert len(nb.cells) - len(copy.cells) == len(student.exercises(nb))
     assert nbformat.validate(copy) is None
@@ -61,13 +65,15 @@ def test_out_equal_to_a_custom_source_folder_is_refused(tmp_path):
 
 
 def exercise_notebook(solution_tags):
-    nb = new_notebook(cells=[
-        new_markdown_cell("# 01 · x"),
-        new_code_cell("x = ...", metadata={"tags": ["exercise"]}),
-        new_code_cell("x = 1"),
-        new_code_cell("require(x=x)\nassert x == 1", metadata={"tags": ["check"]}),
-    ])
-    nb.cells[2].metadata["tags"] = solution_tags      # set afterwards: nbformat validates new cells
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# 01 · x"),
+            new_code_cell("x = ...", metadata={"tags": ["exercise"]}),
+            new_code_cell("x = 1"),
+            new_code_cell("require(x=x)\nassert x == 1", metadata={"tags": ["check"]}),
+        ]
+    )
+    nb.cells[2].metadata["tags"] = solution_tags  # set afterwards: nbformat validates new cells
     return nb
 
 
@@ -76,8 +82,12 @@ def test_malformed_tags_are_refused_before_anything_is_written(tmp_path, bad):
     source = tmp_path / "source"
     source.mkdir()
     nbformat.write(exercise_notebook(["solution"]), source / "01_good.ipynb")
-    (source / "02_bad.ipynb").write_text(json.dumps(exercise_notebook(bad)))     # nbformat would refuse it
-    with pytest.raises(ValueError, match="02_bad.ipynb: cell 2: cell tags must be a list of strings"):
+    (source / "02_bad.ipynb").write_text(
+        json.dumps(exercise_notebook(bad))
+    )  # nbformat would refuse it
+    with pytest.raises(
+        ValueError, match="02_bad.ipynb: cell 2: cell tags must be a list of strings"
+    ):
         student.make_student(source, tmp_path / "out")
     assert not (tmp_path / "out").exists(), "nothing written, not even the good notebook"
 
@@ -99,16 +109,27 @@ def test_make_student_writes_every_notebook(tmp_path):
     written = sorted(p.name for p in tmp_path.glob("*.ipynb"))
     assert written == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     for name in written:
-        assert not any(tagged(c, "solution") for c in nbformat.read(tmp_path / name, as_version=4).cells)
+        assert not any(
+            tagged(c, "solution") for c in nbformat.read(tmp_path / name, as_version=4).cells
+        )
 
 
 @pytest.mark.parametrize(
     "cells",
     [
-        [new_code_cell("x = ...", metadata={"tags": ["exercise"]}), new_code_cell("x = 1", metadata={"tags": ["solution"]})],
-        [new_code_cell("x = 1", metadata={"tags": ["solution"]}), new_code_cell("assert x", metadata={"tags": ["check"]})],
-        [new_markdown_cell("text"), new_code_cell("x = 1", metadata={"tags": ["solution"]}),
-         new_code_cell("require(x=x)", metadata={"tags": ["check"]})],
+        [
+            new_code_cell("x = ...", metadata={"tags": ["exercise"]}),
+            new_code_cell("x = 1", metadata={"tags": ["solution"]}),
+        ],
+        [
+            new_code_cell("x = 1", metadata={"tags": ["solution"]}),
+            new_code_cell("assert x", metadata={"tags": ["check"]}),
+        ],
+        [
+            new_markdown_cell("text"),
+            new_code_cell("x = 1", metadata={"tags": ["solution"]}),
+            new_code_cell("require(x=x)", metadata={"tags": ["check"]}),
+        ],
     ],
     ids=["no-check", "no-stub", "markdown-before"],
 )

@@ -204,13 +204,23 @@ CASES = [
     Case(
         "max_pool2d",
         layers.max_pool2d,
-        {"x": (ARRAY, X4), "pool_size": (SIZE, 2), "stride": (SIZE, 1), "padding": (CHOICE, "same")},
+        {
+            "x": (ARRAY, X4),
+            "pool_size": (SIZE, 2),
+            "stride": (SIZE, 1),
+            "padding": (CHOICE, "same"),
+        },
         optional=("stride",),
     ),
     Case(
         "avg_pool2d",
         layers.avg_pool2d,
-        {"x": (ARRAY, X4), "pool_size": (SIZE, 2), "stride": (SIZE, 2), "padding": (CHOICE, "valid")},
+        {
+            "x": (ARRAY, X4),
+            "pool_size": (SIZE, 2),
+            "stride": (SIZE, 2),
+            "padding": (CHOICE, "valid"),
+        },
         optional=("stride",),
     ),
     Case(
@@ -226,7 +236,9 @@ CASES = [
         optional=("b",),
     ),
     Case("softmax", layers.softmax, {"z": (ARRAY, small(3, 4))}),
-    Case("one_hot", layers.one_hot, {"labels": (LABELS, np.array([0, 2, 1])), "n_classes": (SIZE, 3)}),
+    Case(
+        "one_hot", layers.one_hot, {"labels": (LABELS, np.array([0, 2, 1])), "n_classes": (SIZE, 3)}
+    ),
     Case(
         "cross_entropy",
         layers.cross_entropy,
@@ -275,9 +287,17 @@ CASES = [
         lambda l2: scratch.Sequential([], l2).l2,
         {"l2": (REAL, 0.5)},
     ),
-    Case("SGD", lambda learning_rate: scratch.SGD(learning_rate).learning_rate, {"learning_rate": (POSITIVE, 0.1)}),
-    Case("numerical_gradient", _numerical_gradient, {"x": (ARRAY, small(3)), "eps": (POSITIVE, 1e-6)}),
-    Case("relative_error", scratch.relative_error, {"a": (ARRAY, small(3)), "b": (ARRAY, small(3))}),
+    Case(
+        "SGD",
+        lambda learning_rate: scratch.SGD(learning_rate).learning_rate,
+        {"learning_rate": (POSITIVE, 0.1)},
+    ),
+    Case(
+        "numerical_gradient", _numerical_gradient, {"x": (ARRAY, small(3)), "eps": (POSITIVE, 1e-6)}
+    ),
+    Case(
+        "relative_error", scratch.relative_error, {"a": (ARRAY, small(3)), "b": (ARRAY, small(3))}
+    ),
     # ---------------------------------------------------------------- fourier
     Case(
         "square_wave",
@@ -447,7 +467,9 @@ def assert_same(result, reference, where):
         pd.testing.assert_frame_equal(result, reference, check_exact=False, rtol=1e-6)
     else:
         result, reference = np.asarray(result), np.asarray(reference)
-        assert result.shape == reference.shape, f"{where}: shape {result.shape}, float64 {reference.shape}"
+        assert result.shape == reference.shape, (
+            f"{where}: shape {result.shape}, float64 {reference.shape}"
+        )
         if reference.dtype == object or result.dtype == object:
             result, reference = result.astype(np.float64), reference.astype(np.float64)
         np.testing.assert_allclose(
@@ -469,7 +491,9 @@ def check(case: Case, name: str, label: str, spoiled, reference):
         return
     except Exception as error:  # anything else is a failure of the sweep
         pytest.fail(f"{where}: raised {type(error).__name__}: {error}")
-    assert reference is not None, f"{where}: accepted an invalid argument and returned {result!r:.200}"
+    assert reference is not None, (
+        f"{where}: accepted an invalid argument and returned {result!r:.200}"
+    )
     with np.errstate(all="ignore"):
         expected = case.call(**{**valid, name: reference})
     assert_same(result, expected, where)

@@ -29,7 +29,9 @@ def test_every_lecture_with_exercises_has_wrong_answers():
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
 def test_every_exercise_has_at_least_one_wrong_answer(path):
     answers = WRONG_ANSWERS[path.name]
-    assert len(answers) == len(exercises(nbformat.read(path, as_version=4))), "one list per exercise, in order"
+    assert len(answers) == len(exercises(nbformat.read(path, as_version=4))), (
+        "one list per exercise, in order"
+    )
     for number, wrong in enumerate(answers, start=1):
         assert wrong, f"exercise {number} has no wrong answer"
         assert all(isinstance(code, str) and code.strip() for code in wrong)

@@ -39,8 +39,7 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
         [  # the sign of (-1)^n flipped; the alternating sign forgotten
             "a_saw = np.zeros(10)\n"
             "b_saw = np.array([(-1) ** n * T / (n * np.pi) for n in range(1, 11)])",
-            "a_saw = np.zeros(10)\n"
-            "b_saw = np.array([T / (n * np.pi) for n in range(1, 11)])",
+            "a_saw = np.zeros(10)\nb_saw = np.array([T / (n * np.pi) for n in range(1, 11)])",
         ],
         [  # every even harmonic (true for W = T/2, not T/4); multiples of 4 up to 12 only
             "vanishing = [2, 4, 6, 8, 10, 12, 14, 16]",
@@ -219,8 +218,7 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
         [  # the quarter forgotten; tiling instead of repeating each gradient over its window
             "def avg_pool_backward(grad):\n"
             "    return np.repeat(np.repeat(grad, 2, axis=1), 2, axis=2)",
-            "def avg_pool_backward(grad):\n"
-            "    return np.tile(grad, (1, 2, 2, 1)) / 4",
+            "def avg_pool_backward(grad):\n    return np.tile(grad, (1, 2, 2, 1)) / 4",
         ],
         [  # not in place (rebinds the name); the gradient's sign flipped
             "def momentum_step(params, grads, velocity, eta, mu):\n"

@@ -40,7 +40,7 @@ class PageReport:
     images: int = 0
     overflowing_slides: list[dict] = field(default_factory=list)
     slides: int = 0
-    zooms: list[float] = field(default_factory=list)     # 1 where a slide fits unshrunk
+    zooms: list[float] = field(default_factory=list)  # 1 where a slide fits unshrunk
     screenshots: list[str] = field(default_factory=list)
 
     @property
@@ -49,7 +49,10 @@ class PageReport:
         found += [f"request failed: {r}" for r in self.failed_requests]
         found += [f"request left the machine: {r}" for r in self.external_requests]
         found += [f"image did not load: {s}" for s in self.broken_images]
-        found += [f"slide {s['index']} overflows or is shrunk below {MIN_ZOOM}: {s}" for s in self.overflowing_slides]
+        found += [
+            f"slide {s['index']} overflows or is shrunk below {MIN_ZOOM}: {s}"
+            for s in self.overflowing_slides
+        ]
         return found
 
 
@@ -106,21 +109,33 @@ _FIT_JS = """
 """
 
 
-def check_pages(paths, out: Path, *, chromium: str | None = None, slides_screenshots: int = 3,
-                viewport=(1280, 800)) -> list[PageReport]:
+def check_pages(
+    paths,
+    out: Path,
+    *,
+    chromium: str | None = None,
+    slides_screenshots: int = 3,
+    viewport=(1280, 800),
+) -> list[PageReport]:
     """Open each page (a file path) in headless Chromium and report on it."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium or find_chromium()
     if executable is None:
-        raise FileNotFoundError("no Chromium found: install Debian's `chromium` package (.ci/run does)")
+        raise FileNotFoundError(
+            "no Chromium found: install Debian's `chromium` package (.ci/run does)"
+        )
     out.mkdir(parents=True, exist_ok=True)
     reports = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=executable, args=["--no-sandbox", "--disable-gpu"]
+        )
         try:
             for path in paths:
-                reports.append(_check_one(browser, Path(path).resolve(), out, slides_screenshots, viewport))
+                reports.append(
+                    _check_one(browser, Path(path).resolve(), out, slides_screenshots, viewport)
+                )
         finally:
             browser.close()
     return reports
@@ -131,9 +146,15 @@ def _check_one(browser, path: Path, out: Path, slides_screenshots: int, viewport
 
     page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
     report = PageReport(path.as_uri())
-    page.on("console", lambda msg: report.console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: report.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda exc: report.console_errors.append(f"uncaught: {exc}"))
-    page.on("requestfailed", lambda req: report.failed_requests.append(f"{req.url[:120]} ({req.failure})"))
+    page.on(
+        "requestfailed",
+        lambda req: report.failed_requests.append(f"{req.url[:120]} ({req.failure})"),
+    )
 
     def on_request(request):
         if not request.url.startswith(("file:", "data:", "blob:", "about:")):
@@ -144,13 +165,16 @@ def _check_one(browser, path: Path, out: Path, slides_screenshots: int, viewport
     # MathJax marks the page when it has typeset everything (see course_mathjax.html.j2)
     try:
         page.wait_for_function(
-            "() => !window.MathJax || document.documentElement.dataset.mathjax === 'done'", timeout=60_000
+            "() => !window.MathJax || document.documentElement.dataset.mathjax === 'done'",
+            timeout=60_000,
         )
     except PlaywrightTimeout:
         report.console_errors.append("MathJax did not finish typesetting within 60 s")
     images = page.evaluate(_IMAGES_JS)
     report.images = len(images)
-    report.broken_images = [img["src"] for img in images if not img["complete"] or img["width"] == 0]
+    report.broken_images = [
+        img["src"] for img in images if not img["complete"] or img["width"] == 0
+    ]
     stem = path.name.split(".")[0]
     is_deck = page.evaluate("() => typeof Reveal !== 'undefined'")
     if not is_deck:
@@ -163,14 +187,19 @@ def _check_one(browser, path: Path, out: Path, slides_screenshots: int, viewport
         page.wait_for_function("Reveal.isReady()", timeout=30_000)
         report.slides = page.evaluate(_SLIDES_JS)
         for index in range(report.slides):
-            page.evaluate(f"() => {{ const s = Reveal.getSlides()[{index}]; const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, Number.MAX_SAFE_INTEGER); }}")
+            page.evaluate(
+                f"() => {{ const s = Reveal.getSlides()[{index}]; const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, Number.MAX_SAFE_INTEGER); }}"
+            )
             page.wait_for_timeout(30)
             fit = page.evaluate(_FIT_JS)
             fit["index"] = index
             report.zooms.append(fit["zoom"])
-            if (fit["height"] > fit["limit_height"] + OVERFLOW_TOLERANCE
-                    or fit["width"] > fit["limit_width"] + OVERFLOW_TOLERANCE or fit["scrolling_blocks"]
-                    or fit["zoom"] < MIN_ZOOM):
+            if (
+                fit["height"] > fit["limit_height"] + OVERFLOW_TOLERANCE
+                or fit["width"] > fit["limit_width"] + OVERFLOW_TOLERANCE
+                or fit["scrolling_blocks"]
+                or fit["zoom"] < MIN_ZOOM
+            ):
                 report.overflowing_slides.append(fit)
             if index < slides_screenshots:
                 shot = out / f"{stem}.slide{index:02d}.png"
@@ -184,18 +213,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, default=Path("build/screenshots"))
-    parser.add_argument("--slides-screenshots", type=int, default=3, help="screenshots of the first N slides of a deck")
+    parser.add_argument(
+        "--slides-screenshots",
+        type=int,
+        default=3,
+        help="screenshots of the first N slides of a deck",
+    )
     args = parser.parse_args(argv)
     reports = check_pages(args.pages, args.out, slides_screenshots=args.slides_screenshots)
     failed = False
     for report in reports:
         shrunk = sum(z < 1 for z in report.zooms)
-        print(f"{report.url}: {report.images} images, {report.slides} slides ({shrunk} shrunk to fit), "
-              f"{len(report.problems)} problems")
+        print(
+            f"{report.url}: {report.images} images, {report.slides} slides ({shrunk} shrunk to fit), "
+            f"{len(report.problems)} problems"
+        )
         for problem in report.problems:
             print("   ", problem)
         failed = failed or bool(report.problems)
-    (args.out / "report.json").write_text(json.dumps([r.__dict__ for r in reports], indent=2, default=str))
+    (args.out / "report.json").write_text(
+        json.dumps([r.__dict__ for r in reports], indent=2, default=str)
+    )
     return 1 if failed else 0
 
 

@@ -42,7 +42,7 @@ class Lecture:
     title: str
     summary_html: str
     goals_html: str
-    figure: str | None = None            # file name under site/figures/
+    figure: str | None = None  # file name under site/figures/
     status: dict = field(default_factory=dict)
 
     @property
@@ -63,17 +63,17 @@ def describe(nb, stem: str) -> Lecture:
     heading = re.match(r"#\s+(\d\d)\s*·\s*(.+)", text)
     if heading:
         number, title = heading.groups()
-    else:    # not a course lecture's "# NN · Title": fall back on the file name
+    else:  # not a course lecture's "# NN · Title": fall back on the file name
         heading = re.match(r"#*\s*(.*)", text)
         number, title = stem[:2], heading.group(1) or stem
-    paragraphs = [p.strip() for p in text[heading.end():].split("\n\n") if p.strip()]
+    paragraphs = [p.strip() for p in text[heading.end() :].split("\n\n") if p.strip()]
     summary = paragraphs[0] if paragraphs else ""
     goals = ""
     for k, paragraph in enumerate(paragraphs):
         if paragraph.startswith("**Learning goals.**"):
             goals = "\n\n".join(paragraphs[k:])
             break
-    if not goals and len(paragraphs) > 1:    # the setup notebook lists what it checks instead
+    if not goals and len(paragraphs) > 1:  # the setup notebook lists what it checks instead
         goals = "\n\n".join(paragraphs[1:])
     return Lecture(stem, number, title.strip(), markdown2html(summary), markdown2html(goals))
 
@@ -118,7 +118,9 @@ def build_site(build: Path) -> Path:
     lectures = []
     for path, nb in zip(paths, notebooks, strict=True):
         lecture = describe(nb, path.stem)
-        lecture.status = by_name.get(path.name, {"status": "not run", "seconds": None, "headlines": {}})
+        lecture.status = by_name.get(
+            path.name, {"status": "not run", "seconds": None, "headlines": {}}
+        )
         png = first_figure(nb)
         if png:
             lecture.figure = f"{path.stem}.png"
@@ -134,9 +136,12 @@ def build_site(build: Path) -> Path:
     )
     for k, (lecture, nb) in enumerate(zip(lectures, notebooks, strict=True)):
         neighbours = {
-            "previous": {"url": lectures[k - 1].stem + ".html", "title": lectures[k - 1].title} if k else None,
+            "previous": {"url": lectures[k - 1].stem + ".html", "title": lectures[k - 1].title}
+            if k
+            else None,
             "next": {"url": lectures[k + 1].stem + ".html", "title": lectures[k + 1].title}
-            if k + 1 < len(lectures) else None,
+            if k + 1 < len(lectures)
+            else None,
         }
         resources = {
             "metadata": {"name": f"{lecture.number} · {lecture.title}"},
@@ -153,9 +158,19 @@ def build_site(build: Path) -> Path:
         (site / lecture.page).write_text(html, encoding="utf-8")
 
     env = _environment()
-    common = {"title": TITLE, "css_url": css, "mathjax_url": mathjax, "status": status, "lectures": lectures}
-    (site / "index.html").write_text(env.get_template("site_index.html.j2").render(**common), encoding="utf-8")
-    (site / "status.html").write_text(env.get_template("site_status.html.j2").render(**common), encoding="utf-8")
+    common = {
+        "title": TITLE,
+        "css_url": css,
+        "mathjax_url": mathjax,
+        "status": status,
+        "lectures": lectures,
+    }
+    (site / "index.html").write_text(
+        env.get_template("site_index.html.j2").render(**common), encoding="utf-8"
+    )
+    (site / "status.html").write_text(
+        env.get_template("site_status.html.j2").render(**common), encoding="utf-8"
+    )
     return site / "index.html"
 
 

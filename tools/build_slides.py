@@ -23,7 +23,7 @@ from nbconvert import SlidesExporter
 from .paths import BUILD, lectures
 from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_reveal, copy_stylesheet
 
-WIDTH, HEIGHT = 1280, 720      # the deck's logical size; reveal.js scales it to the screen
+WIDTH, HEIGHT = 1280, 720  # the deck's logical size; reveal.js scales it to the screen
 
 
 def exporter() -> SlidesExporter:
@@ -58,7 +58,9 @@ def build_slides(executed: Path, out: Path) -> list[Path]:
     export = exporter()
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
-        html, _ = export.from_notebook_node(nb, resources={**resources, "metadata": {"name": path.stem}})
+        html, _ = export.from_notebook_node(
+            nb, resources={**resources, "metadata": {"name": path.stem}}
+        )
         deck = out / f"{path.stem}.slides.html"
         deck.write_text(html, encoding="utf-8")
         decks.append(deck)
@@ -74,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"{len(decks)} slide decks in {args.build / 'slides'}; open one in a browser, press ? for keys")
+    print(
+        f"{len(decks)} slide decks in {args.build / 'slides'}; open one in a browser, press ? for keys"
+    )
     return 0
 
 

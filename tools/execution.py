@@ -16,9 +16,9 @@ import nbformat
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 
-KERNEL_NAME = "python3"          # the kernel of the environment that runs the tools
-CELL_TIMEOUT = 1800              # seconds per cell; full-mode training on a slow laptop
-STARTUP_TIMEOUT = 120            # seconds for the kernel to start
+KERNEL_NAME = "python3"  # the kernel of the environment that runs the tools
+CELL_TIMEOUT = 1800  # seconds per cell; full-mode training on a slow laptop
+STARTUP_TIMEOUT = 120  # seconds for the kernel to start
 # figures always through Jupyter's inline backend: with MPLBACKEND=Agg inherited from the
 # shell, plt.show() would draw nothing into the executed notebooks
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -31,7 +31,9 @@ def prepare_environment() -> None:
     os.environ["MPLBACKEND"] = INLINE_BACKEND
 
 
-def client(nb: nbformat.NotebookNode, folder: os.PathLike, timeout: int = CELL_TIMEOUT) -> NotebookClient:
+def client(
+    nb: nbformat.NotebookNode, folder: os.PathLike, timeout: int = CELL_TIMEOUT
+) -> NotebookClient:
     """An nbclient client that runs ``nb`` with ``folder`` as its working directory."""
     prepare_environment()
     return NotebookClient(
@@ -70,10 +72,10 @@ class Executed:
 
     nb: nbformat.NotebookNode
     seconds: float
-    complete: bool                 # every cell ran, none failed
-    probes: list[str] = field(default_factory=list)    # per exercise: the check's error on the stub
+    complete: bool  # every cell ran, none failed
+    probes: list[str] = field(default_factory=list)  # per exercise: the check's error on the stub
     source: str = ""
-    wrong_accepted: list[str] = field(default_factory=list)   # wrong answers a check let through
+    wrong_accepted: list[str] = field(default_factory=list)  # wrong answers a check let through
 
 
 # filled by notebooks/conftest.py while nbval runs the lectures; read by the course-build tests
@@ -99,11 +101,17 @@ def probe_exercises(kernel_client, nb: nbformat.NotebookNode, exercises, wrong_a
         for code in (wrong_answers or [[]] * len(exercises))[number]:
             raised = error_after(kernel_client, [code, check_source])
             if raised == ABORTED:
-                defects.append(f"exercise {number + 1}: the kernel aborted the probe of a wrong answer\n{code}")
+                defects.append(
+                    f"exercise {number + 1}: the kernel aborted the probe of a wrong answer\n{code}"
+                )
             elif not raised:
-                defects.append(f"exercise {number + 1}: the check passed on the wrong answer\n{code}")
+                defects.append(
+                    f"exercise {number + 1}: the check passed on the wrong answer\n{code}"
+                )
             elif raised.endswith(" in setup"):
-                defects.append(f"exercise {number + 1}: the wrong answer raised {raised[:-9]} itself\n{code}")
+                defects.append(
+                    f"exercise {number + 1}: the wrong answer raised {raised[:-9]} itself\n{code}"
+                )
     return stubs, defects
 
 
@@ -122,15 +130,17 @@ def error_after(kernel_client, sources: list[str], timeout: float = CELL_TIMEOUT
     """
     for position, source in enumerate(sources):
         # stop_on_error=False: after a check has raised, the kernel must not abort the next probe
-        msg_id = kernel_client.execute(source, allow_stdin=False, store_history=False, stop_on_error=False)
+        msg_id = kernel_client.execute(
+            source, allow_stdin=False, store_history=False, stop_on_error=False
+        )
         while True:
             reply = kernel_client.get_shell_msg(timeout=timeout)
-            if inspect.isawaitable(reply):       # nbclient's asynchronous client (nbval's is blocking)
+            if inspect.isawaitable(reply):  # nbclient's asynchronous client (nbval's is blocking)
                 reply = run_sync(_awaited)(reply)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         content = reply["content"]
-        if content.get("status") == "aborted":      # never ran: not a result either way
+        if content.get("status") == "aborted":  # never ran: not a result either way
             return ABORTED
         if content.get("status") == "error":
             name = content.get("ename", "Error")

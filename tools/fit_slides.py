@@ -41,8 +41,8 @@ from .build_slides import HEIGHT, WIDTH, exporter
 from .paths import BUILD, NOTEBOOKS, ROOT, lectures
 from .web_assets import copy_mathjax, copy_reveal, copy_stylesheet
 
-BUDGET = 0.9 * HEIGHT          # room for a slide's content, leaving a margin at the bottom
-HARD_LIMIT = 0.97 * HEIGHT     # what still fits, without that margin
+BUDGET = 0.9 * HEIGHT  # room for a slide's content, leaving a margin at the bottom
+HARD_LIMIT = 0.97 * HEIGHT  # what still fits, without that margin
 
 # courseContentHeight is the deck's own measure (course_slides template)
 _HEIGHTS_JS = """
@@ -75,17 +75,26 @@ def measure(nb, browser) -> list[float]:
             cell.metadata["slideshow"] = {"slide_type": "slide"}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        resources = {"course": {"mathjax_url": copy_mathjax(out / "assets"),
-                                "css_url": copy_stylesheet("slides.css", out / "assets"),
-                                "width": WIDTH, "height": HEIGHT}}
+        resources = {
+            "course": {
+                "mathjax_url": copy_mathjax(out / "assets"),
+                "css_url": copy_stylesheet("slides.css", out / "assets"),
+                "width": WIDTH,
+                "height": HEIGHT,
+            }
+        }
         copy_reveal(out / "assets")
-        html, _ = exporter().from_notebook_node(single, resources={**resources, "metadata": {"name": "measure"}})
+        html, _ = exporter().from_notebook_node(
+            single, resources={**resources, "metadata": {"name": "measure"}}
+        )
         deck = out / "measure.html"
         deck.write_text(html, encoding="utf-8")
         page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
         page.goto(deck.as_uri(), wait_until="load")
-        page.wait_for_function("() => document.documentElement.dataset.mathjax === 'done' && Reveal.isReady()",
-                               timeout=60_000)
+        page.wait_for_function(
+            "() => document.documentElement.dataset.mathjax === 'done' && Reveal.isReady()",
+            timeout=60_000,
+        )
         heights = page.evaluate(_HEIGHTS_JS)
         page.close()
     shown = [c for c in nb.cells if _slide_type(c) != "skip"]
@@ -101,7 +110,7 @@ def place_breaks(nb, heights: list[float]) -> dict[str, tuple[str, bool]]:
     """
     plan = {}
     shown = [c for c in nb.cells if _slide_type(c) != "skip"]
-    used, alone = 0.0, None          # alone: the slide so far is one markdown cell
+    used, alone = 0.0, None  # alone: the slide so far is one markdown cell
     for k, (cell, height) in enumerate(zip(shown, heights, strict=True)):
         shrink = "shrink" in _tags(cell)
         if k == 0 or starts_section(cell):
@@ -140,8 +149,13 @@ def apply(source: Path, plan: dict[str, tuple[str, bool]]) -> int:
 def uncommitted_sources() -> list[str]:
     """Lecture sources with changes git has not committed (``[]`` outside a git checkout)."""
     try:
-        done = subprocess.run(["git", "status", "--porcelain", "--", str(NOTEBOOKS)], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["git", "status", "--porcelain", "--", str(NOTEBOOKS)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     except (OSError, subprocess.CalledProcessError):
         return []
     return [line[3:] for line in done.stdout.splitlines() if line.endswith(".ipynb")]
@@ -149,17 +163,24 @@ def uncommitted_sources() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__.splitlines()[0] + " It edits the slide metadata of notebooks/*.ipynb in place."
+        description=__doc__.splitlines()[0]
+        + " It edits the slide metadata of notebooks/*.ipynb in place."
     )
     parser.add_argument("lectures", nargs="*", help="lecture numbers, e.g. 04 (default: all)")
     parser.add_argument("--build", type=Path, default=BUILD)
-    parser.add_argument("--force", action="store_true",
-                        help="run even though notebooks/ has uncommitted changes (they get mixed with this tool's)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run even though notebooks/ has uncommitted changes (they get mixed with this tool's)",
+    )
     args = parser.parse_args(argv)
     dirty = uncommitted_sources()
     if dirty and not args.force:
-        print(f"notebooks/ has uncommitted changes ({', '.join(dirty)}): commit them first, so that this "
-              "tool's edits of the slide metadata can be reviewed, or pass --force", file=sys.stderr)
+        print(
+            f"notebooks/ has uncommitted changes ({', '.join(dirty)}): commit them first, so that this "
+            "tool's edits of the slide metadata can be reviewed, or pass --force",
+            file=sys.stderr,
+        )
         return 2
     from playwright.sync_api import sync_playwright
 
@@ -170,16 +191,21 @@ def main(argv: list[str] | None = None) -> int:
         print("no executed notebooks: run `make notebooks` first", file=sys.stderr)
         return 1
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"]
+        )
         for path in executed:
             nb = nbformat.read(path, as_version=4)
             # first pass, unshrunk: which cells are too tall alone; second: heights once shrunk
             for cell in nb.cells:
                 cell.metadata["tags"] = [t for t in _tags(cell) if t != "shrink"]
-            for cell, height in zip([c for c in nb.cells if _slide_type(c) != "skip"], measure(nb, browser),
-                                    strict=True):
+            for cell, height in zip(
+                [c for c in nb.cells if _slide_type(c) != "skip"], measure(nb, browser), strict=True
+            ):
                 tags = [t for t in _tags(cell) if t != "shrink"]
-                cell.metadata["tags"] = tags + (["shrink"] if height > BUDGET and cell.cell_type == "code" else [])
+                cell.metadata["tags"] = tags + (
+                    ["shrink"] if height > BUDGET and cell.cell_type == "code" else []
+                )
             plan = place_breaks(nb, measure(nb, browser))
             changed = apply(NOTEBOOKS / path.name, plan)
             slides = sum(kind in ("slide", "subslide") for kind, _ in plan.values())

@@ -30,7 +30,7 @@ def tags(cell) -> list[str]:
     """The cell's tags; ValueError unless they are a list of strings (as Jupyter writes them)."""
     value = cell.get("metadata", {}).get("tags", [])
     if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
-        raise ValueError(f"cell tags must be a list of strings, like [\"solution\"]; got {value!r}")
+        raise ValueError(f'cell tags must be a list of strings, like ["solution"]; got {value!r}')
     return list(value)
 
 
@@ -51,7 +51,12 @@ def exercises(nb) -> list[tuple[int, int, int]]:
             continue
         before = nb.cells[index - 1] if index else None
         after = nb.cells[index + 1] if index + 1 < len(nb.cells) else None
-        if before is None or EXERCISE not in tags(before) or after is None or CHECK not in tags(after):
+        if (
+            before is None
+            or EXERCISE not in tags(before)
+            or after is None
+            or CHECK not in tags(after)
+        ):
             raise ValueError(
                 f"cell {index} (tagged {SOLUTION!r}) must sit between a code cell tagged {EXERCISE!r} "
                 f"and one tagged {CHECK!r}"
@@ -59,13 +64,15 @@ def exercises(nb) -> list[tuple[int, int, int]]:
         found.append((index - 1, index, index + 1))
     stubs = sum(EXERCISE in tags(cell) for cell in nb.cells)
     if stubs != len(found):
-        raise ValueError(f"{stubs} cells are tagged {EXERCISE!r} but {len(found)} solutions follow one")
+        raise ValueError(
+            f"{stubs} cells are tagged {EXERCISE!r} but {len(found)} solutions follow one"
+        )
     return found
 
 
 def student_copy(nb):
     """A copy of ``nb`` without its solution cells; everything else untouched."""
-    exercises(nb)    # refuse a notebook whose exercises would lose their stub or check
+    exercises(nb)  # refuse a notebook whose exercises would lose their stub or check
     student = copy.deepcopy(nb)
     student.cells = [cell for cell in student.cells if SOLUTION not in tags(cell)]
     return student
@@ -79,16 +86,20 @@ def make_student(source: Path, out: Path) -> tuple[list[Path], int]:
     """
     refuse_overwriting_sources(out)
     if Path(out).resolve() == Path(source).resolve():
-        raise ValueError(f"--out {out} is the source folder: the copies would replace the notebooks")
+        raise ValueError(
+            f"--out {out} is the source folder: the copies would replace the notebooks"
+        )
     paths = lectures(source)
     if not paths:
         raise FileNotFoundError(f"no notebooks in {source}")
     copies, removed = [], 0
     for path in paths:
         try:
-            nb = nbformat.read(path, as_version=4)      # validates: tags must be lists of strings
+            nb = nbformat.read(path, as_version=4)  # validates: tags must be lists of strings
         except Exception as error:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            reason = (
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            )
             raise ValueError(f"{path.name}: not a valid notebook: {reason}") from None
         try:
             removed += len(exercises(nb))

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BUILD = ROOT / "build"
-LECTURE_GLOB = "[0-9][0-9]_*.ipynb"     # 00_setup.ipynb, 01_convolution_..., ...
+LECTURE_GLOB = "[0-9][0-9]_*.ipynb"  # 00_setup.ipynb, 01_convolution_..., ...
 
 
 def lectures(folder: Path = NOTEBOOKS) -> list[Path]:

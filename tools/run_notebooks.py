@@ -53,8 +53,12 @@ def failing_cell(nb) -> tuple[int, str, str]:
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
-                return index, _first_line(cell), f"{output.get('ename', 'Error')}: " + \
-                    " ".join(output.get("evalue", "").split())[:160]
+                return (
+                    index,
+                    _first_line(cell),
+                    f"{output.get('ename', 'Error')}: "
+                    + " ".join(output.get("evalue", "").split())[:160],
+                )
     return -1, "", ""
 
 
@@ -88,25 +92,36 @@ def run_one(path: Path, out: Path, timeout: int = execution.CELL_TIMEOUT) -> dic
     start = time.perf_counter()
     try:
         nb = nbformat.read(path, as_version=4)
-    except Exception as error:     # not JSON, not a notebook: record it and go on
+    except Exception as error:  # not JSON, not a notebook: record it and go on
         reason = " ".join(str(error).split())[:160]
-        return result(path, 0.0, "FAILED", f"not a readable notebook: {type(error).__name__}: {reason}")
+        return result(
+            path, 0.0, "FAILED", f"not a readable notebook: {type(error).__name__}: {reason}"
+        )
     status, detail = "ok", ""
     try:
         execution.client(nb, path.parent, timeout).execute()
     except (CellExecutionError, CellTimeoutError) as error:
         index, first_line, reason = failing_cell(nb)
         kind = "timed out" if isinstance(error, CellTimeoutError) else "raised"
-        status, detail = "FAILED", f"cell {index} ({first_line!r}) {kind}: {reason or type(error).__name__}"
+        status, detail = (
+            "FAILED",
+            f"cell {index} ({first_line!r}) {kind}: {reason or type(error).__name__}",
+        )
     except DeadKernelError as error:
-        status, detail = "FAILED", f"the kernel died (out of memory, or the process exited): {error}"
-    except Exception as error:     # a kernel that does not start, a broken client
+        status, detail = (
+            "FAILED",
+            f"the kernel died (out of memory, or the process exited): {error}",
+        )
+    except Exception as error:  # a kernel that does not start, a broken client
         status, detail = "FAILED", f"could not be executed: {type(error).__name__}: {error}"
     if status == "ok":
         index, text = execution.first_stderr_cell(nb)
         if index >= 0:
             first = " ".join(text.split())[:160]
-            status, detail = "FAILED", f"cell {index} ({_first_line(nb.cells[index])!r}) wrote to stderr: {first}"
+            status, detail = (
+                "FAILED",
+                f"cell {index} ({_first_line(nb.cells[index])!r}) wrote to stderr: {first}",
+            )
     seconds = time.perf_counter() - start
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / "notebooks" / path.name)
@@ -135,7 +150,9 @@ def write_status(out: Path, mode: str, results: list[dict], partial: bool) -> li
             kept = json.loads(status_file.read_text()).get("notebooks", [])
         except (OSError, ValueError):
             kept = []
-        results = sorted([r for r in kept if r["notebook"] not in ran] + results, key=lambda r: r["notebook"])
+        results = sorted(
+            [r for r in kept if r["notebook"] not in ran] + results, key=lambda r: r["notebook"]
+        )
     out.mkdir(parents=True, exist_ok=True)
     status_file.write_text(json.dumps(status_document(mode, results), indent=2))
     return results
@@ -168,9 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/*.ipynb")
     parser.add_argument("--out", type=Path, default=BUILD)
-    parser.add_argument("--timeout", type=int, default=execution.CELL_TIMEOUT, help="seconds per cell")
+    parser.add_argument(
+        "--timeout", type=int, default=execution.CELL_TIMEOUT, help="seconds per cell"
+    )
     args = parser.parse_args(argv)
-    try:     # the executed notebooks go to <out>/notebooks: never the sources
+    try:  # the executed notebooks go to <out>/notebooks: never the sources
         refuse_overwriting_sources(args.out / "notebooks", "--out")
     except ValueError as error:
         print(error, file=sys.stderr)

@@ -33,19 +33,19 @@ from .paths import ROOT
 TEMPLATES = ROOT / "tools" / "templates"
 COMMON = TEMPLATES / "course_common"
 CACHE_ENV = "CNNCOURSE_WEB_CACHE"
-PIP_TIMEOUT = 300      # seconds for one wheel's download
+PIP_TIMEOUT = 300  # seconds for one wheel's download
 
 
 @dataclass(frozen=True)
 class WheelAsset:
     """A JavaScript library shipped as plain files inside a wheel on the package index."""
 
-    library: str         # what the pages use
-    version: str         # the library's version inside the wheel
-    requirement: str     # what pip downloads
-    wheel: str           # the wheel's file name
-    sha256: str          # of the whole wheel, checked before it is used
-    prefix: str          # the library's folder inside the wheel
+    library: str  # what the pages use
+    version: str  # the library's version inside the wheel
+    requirement: str  # what pip downloads
+    wheel: str  # the wheel's file name
+    sha256: str  # of the whole wheel, checked before it is used
+    prefix: str  # the library's folder inside the wheel
 
 
 MATHJAX = WheelAsset(
@@ -66,7 +66,7 @@ REVEAL = WheelAsset(
 )
 ASSETS = (MATHJAX, REVEAL)
 
-MATHJAX_FILE = "es5/tex-svg-full.js"    # SVG output: no web fonts to fetch
+MATHJAX_FILE = "es5/tex-svg-full.js"  # SVG output: no web fonts to fetch
 REVEAL_FILES = [
     "dist/reveal.js",
     "dist/reveal.css",
@@ -100,8 +100,19 @@ def _download(asset: WheelAsset, target: Path) -> None:
     """Download the wheel with pip into a private temporary folder, check it, rename it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".download-") as tmp:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--disable-pip-version-check", "--quiet", "--dest", tmp, asset.requirement]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "--quiet",
+            "--dest",
+            tmp,
+            asset.requirement,
+        ]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT)
         except (OSError, subprocess.TimeoutExpired) as error:
@@ -116,7 +127,7 @@ def _download(asset: WheelAsset, target: Path) -> None:
                 f"{asset.wheel} from the package index has SHA-256 {digest}, expected {asset.sha256}: "
                 "not used"
             )
-        os.replace(downloaded, target)      # atomic: a reader never sees half a wheel
+        os.replace(downloaded, target)  # atomic: a reader never sees half a wheel
 
 
 def wheel_path(asset: WheelAsset, download: bool = True) -> Path:
@@ -128,7 +139,7 @@ def wheel_path(asset: WheelAsset, download: bool = True) -> Path:
     if target.is_file() and sha256sum(target) == asset.sha256:
         return target
     if target.is_file():
-        target.unlink()      # damaged or replaced: never used
+        target.unlink()  # damaged or replaced: never used
     problem = "not downloaded (offline?)"
     if download:
         try:
@@ -148,11 +159,13 @@ def _extract(asset: WheelAsset, members: list[str], target: Path, download: bool
         names = wheel.namelist()
         for member in members:
             inside = asset.prefix + member
-            chosen = [n for n in names if n.startswith(inside)] if member.endswith("/") else [inside]
+            chosen = (
+                [n for n in names if n.startswith(inside)] if member.endswith("/") else [inside]
+            )
             if not chosen or chosen[0] not in names:
                 raise AssetsMissing(f"{asset.wheel} has no {member}: a different wheel was cached")
             for name in chosen:
-                destination = target / name[len(asset.prefix):]
+                destination = target / name[len(asset.prefix) :]
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 with wheel.open(name) as source, open(destination, "wb") as sink:
                     shutil.copyfileobj(source, sink)

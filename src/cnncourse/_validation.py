@@ -201,9 +201,7 @@ def check_array(
         if array.ndim not in allowed:
             dims = " or ".join(str(d) for d in allowed)
             hint = f" of shape {shape_hint}" if shape_hint else ""
-            raise ValueError(
-                f"{name} must be a {dims}-D array{hint}; got shape {array.shape}"
-            )
+            raise ValueError(f"{name} must be a {dims}-D array{hint}; got shape {array.shape}")
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     if finite and array.dtype.kind in "fc" and not np.isfinite(array).all():
@@ -241,15 +239,12 @@ def check_labels(labels, name: str, n_classes: int, n_examples: int | None = Non
         array = array[:, 0]
     if array.ndim != 1:
         raise ValueError(
-            f"{name} must be a 1-D array of class indices, one per example; "
-            f"got shape {array.shape}"
+            f"{name} must be a 1-D array of class indices, one per example; got shape {array.shape}"
         )
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     if n_examples is not None and len(array) != n_examples:
-        raise ValueError(
-            f"{name} must hold one label per example ({n_examples}); got {len(array)}"
-        )
+        raise ValueError(f"{name} must hold one label per example ({n_examples}); got {len(array)}")
     if array.size and (array.min() < 0 or array.max() >= n_classes):
         raise ValueError(
             f"{name} must be class indices in [0, {n_classes}); "

@@ -342,9 +342,7 @@ def col2im(
     columns = as_float(check_array(columns, "columns", ndim=2, shape_hint="(rows, kh * kw * C)"))
     if not isinstance(x_shape, tuple | list) or len(x_shape) != 4:
         raise ValueError(f"x_shape must be (N, H, W, C); got {x_shape!r}")
-    n, height, width, channels = (
-        _positive_int(f"x_shape[{i}]", v) for i, v in enumerate(x_shape)
-    )
+    n, height, width, channels = (_positive_int(f"x_shape[{i}]", v) for i, v in enumerate(x_shape))
     kh, kw, stride = (
         _positive_int("kh", kh),
         _positive_int("kw", kw),

@@ -88,9 +88,13 @@ def _check_images(x, name: str = "x") -> np.ndarray:
 def _check_fits(model, x: np.ndarray, name: str = "x") -> None:
     expected = tuple(model.inputs[0].shape[1:])
     if len(expected) != 3:
-        raise ValueError(f"model must take images (N, H, W, C); its input is {tuple(model.inputs[0].shape)}")
+        raise ValueError(
+            f"model must take images (N, H, W, C); its input is {tuple(model.inputs[0].shape)}"
+        )
     if any(e is not None and e != g for e, g in zip(expected, x.shape[1:], strict=True)):
-        raise ValueError(f"{name} must have images of shape {expected} for this model; got {x.shape[1:]}")
+        raise ValueError(
+            f"{name} must have images of shape {expected} for this model; got {x.shape[1:]}"
+        )
 
 
 def _n_classes(model) -> int:
@@ -100,7 +104,11 @@ def _n_classes(model) -> int:
 def _check_classes(class_index, n: int, n_classes: int, name: str = "class_index") -> np.ndarray:
     if isinstance(class_index, numbers.Integral) and not isinstance(class_index, bool):
         classes = np.full(n, int(class_index))
-    elif isinstance(class_index, np.ndarray) and class_index.ndim == 0 and class_index.dtype.kind in "iu":
+    elif (
+        isinstance(class_index, np.ndarray)
+        and class_index.ndim == 0
+        and class_index.dtype.kind in "iu"
+    ):
         classes = np.full(n, int(class_index))
     else:
         classes = np.asarray(class_index)
@@ -147,7 +155,10 @@ def _gradient(tape, target, source, what: str):
 
 def _predict(model, x: np.ndarray) -> np.ndarray:
     return np.concatenate(
-        [keras.ops.convert_to_numpy(model(x[s : s + _BATCH], training=False)) for s in range(0, len(x), _BATCH)]
+        [
+            keras.ops.convert_to_numpy(model(x[s : s + _BATCH], training=False))
+            for s in range(0, len(x), _BATCH)
+        ]
     )
 
 
@@ -205,7 +216,9 @@ def saliency(model, x, class_index) -> np.ndarray:
     return _input_gradients(model, x, classes)
 
 
-def smoothgrad(model, x, class_index, n: int = 50, sigma: float = 0.15, seed: int = 0) -> np.ndarray:
+def smoothgrad(
+    model, x, class_index, n: int = 50, sigma: float = 0.15, seed: int = 0
+) -> np.ndarray:
     r"""SmoothGrad: the input gradient averaged over noisy copies of each image.
 
     .. math:: \hat g = \frac{1}{n}\sum_{m=1}^{n}
@@ -303,7 +316,9 @@ def grad_cam(model, x, class_index, layer_name: str) -> np.ndarray:
     classes = _check_classes(class_index, len(x), _n_classes(model))
     names = [layer.name for layer in model.layers]
     if not isinstance(layer_name, str) or layer_name not in names:
-        raise ValueError(f"layer_name must name a layer of the model, one of {names}; got {layer_name!r}")
+        raise ValueError(
+            f"layer_name must name a layer of the model, one of {names}; got {layer_name!r}"
+        )
     layer = model.get_layer(layer_name)
     if len(layer.output.shape) != 4:
         raise ValueError(
@@ -325,8 +340,16 @@ def grad_cam(model, x, class_index, layer_name: str) -> np.ndarray:
 def _gap_head(model):
     """(model from the input to the feature maps, the dense layer after the GAP layer)."""
     layers = model.layers
-    gaps = [i for i, layer in enumerate(layers) if isinstance(layer, keras.layers.GlobalAveragePooling2D)]
-    if len(gaps) != 1 or gaps[0] + 1 >= len(layers) or not isinstance(layers[gaps[0] + 1], keras.layers.Dense):
+    gaps = [
+        i
+        for i, layer in enumerate(layers)
+        if isinstance(layer, keras.layers.GlobalAveragePooling2D)
+    ]
+    if (
+        len(gaps) != 1
+        or gaps[0] + 1 >= len(layers)
+        or not isinstance(layers[gaps[0] + 1], keras.layers.Dense)
+    ):
         kinds = [type(layer).__name__ for layer in layers]
         raise ValueError(
             "model must contain one GlobalAveragePooling2D layer followed directly by a Dense "
@@ -387,8 +410,8 @@ def class_activation_map(model, x, class_index) -> np.ndarray:
     _check_fits(model, x)
     features, dense = _gap_head(model)
     classes = _check_classes(class_index, len(x), int(dense.units))
-    kernel = dense.get_weights()[0]                             # (K, classes)
-    activations = _predict(features, x)                         # (N, h, w, K)
+    kernel = dense.get_weights()[0]  # (K, classes)
+    activations = _predict(features, x)  # (N, h, w, K)
     return np.einsum("nhwk,kn->nhw", activations, kernel[:, classes]).astype("float32")
 
 
@@ -543,9 +566,15 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool, clip=(0.0, 1.0)) -> 
     x, labels = _check_attack(model, x, y, from_logits)
     epsilon = _check_number(epsilon, "epsilon", low=0.0)
     if clip is not None:
-        if (not isinstance(clip, tuple | list) or len(clip) != 2
-                or not all(isinstance(v, numbers.Real) for v in clip) or not clip[0] < clip[1]):
-            raise ValueError(f"clip must be None or a pair (low, high) with low < high; got {clip!r}")
+        if (
+            not isinstance(clip, tuple | list)
+            or len(clip) != 2
+            or not all(isinstance(v, numbers.Real) for v in clip)
+            or not clip[0] < clip[1]
+        ):
+            raise ValueError(
+                f"clip must be None or a pair (low, high) with low < high; got {clip!r}"
+            )
         if x.min() < clip[0] or x.max() > clip[1]:
             raise ValueError(
                 f"x must lie inside clip = {tuple(clip)}; got pixels in [{x.min()}, {x.max()}]"

@@ -27,7 +27,9 @@ def _check_wave(period: float, width=_NO_WIDTH) -> tuple[float, float | None]:
     period = check_float(period, "period", min_value=0, include_min=False)
     if width is _NO_WIDTH:
         return period, None
-    if isinstance(width, bool | np.bool_) or not isinstance(width, int | float | np.integer | np.floating):
+    if isinstance(width, bool | np.bool_) or not isinstance(
+        width, int | float | np.integer | np.floating
+    ):
         raise TypeError(f"width must lie strictly between 0 and period={period}; got {width!r}")
     if not 0 < width < period:
         raise ValueError(f"width must lie strictly between 0 and period={period}; got {width!r}")

@@ -314,8 +314,7 @@ def separate_fits(
         )
         finals.append(model.get_weights())
     return {
-        name: np.stack([final[i] for final in finals])
-        for i, name in enumerate(PARAMETER_NAMES)
+        name: np.stack([final[i] for final in finals]) for i, name in enumerate(PARAMETER_NAMES)
     }
 
 

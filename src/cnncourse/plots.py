@@ -290,14 +290,14 @@ def probability_grid(images, probabilities, labels, class_names, ncols: int = 4)
 # offline (a lecture hall, the static site) the buttons would be blank and the browser
 # would log a failed request. These glyphs replace the icons with plain text.
 _PLAYER_GLYPHS = {
-    "fa-minus": "\u2212",            # slower
-    "fa-plus": "+",                   # faster
-    "fa-fast-backward": "\u21e4",    # first frame
-    "fa-step-backward": "\u25c1",    # previous frame
-    "fa-play": "\u25b6",             # play (flipped: play backwards)
-    "fa-pause": "\u275a\u275a",     # pause
-    "fa-step-forward": "\u25b7",     # next frame
-    "fa-fast-forward": "\u21e5",     # last frame
+    "fa-minus": "\u2212",  # slower
+    "fa-plus": "+",  # faster
+    "fa-fast-backward": "\u21e4",  # first frame
+    "fa-step-backward": "\u25c1",  # previous frame
+    "fa-play": "\u25b6",  # play (flipped: play backwards)
+    "fa-pause": "\u275a\u275a",  # pause
+    "fa-step-forward": "\u25b7",  # next frame
+    "fa-fast-forward": "\u21e5",  # last frame
 }
 _FONT_AWESOME_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>", re.S)
 
@@ -394,17 +394,29 @@ def offline_jshtml(anim) -> str:
     if not _FONT_AWESOME_LINK.search(html):
         raise ValueError("matplotlib's player no longer links Font Awesome; update offline_jshtml")
     rules = "".join(
-        f".anim-buttons .{name}:before,.fa.{name}:before{{content:'{glyph}'}}" for name, glyph in _PLAYER_GLYPHS.items()
+        f".anim-buttons .{name}:before,.fa.{name}:before{{content:'{glyph}'}}"
+        for name, glyph in _PLAYER_GLYPHS.items()
     )
     style = (
         "<style>.fa{font-style:normal;font-family:'DejaVu Sans',Arial,sans-serif;display:inline-block;"
-        "min-width:1em;text-align:center}.fa-flip-horizontal{transform:scaleX(-1)}" + rules + "</style>"
+        "min-width:1em;text-align:center}.fa-flip-horizontal{transform:scaleX(-1)}"
+        + rules
+        + "</style>"
     )
     return _FONT_AWESOME_LINK.sub(style, html, count=1)
 
 
-def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap: str | None = None,
-            size: float = 1.6, extent=None, signed: bool | None = None):
+def overlay(
+    images,
+    maps,
+    titles=None,
+    ncols: int = 5,
+    alpha: float = 0.55,
+    cmap: str | None = None,
+    size: float = 1.6,
+    extent=None,
+    signed: bool | None = None,
+):
     """Draw explanation maps (saliency, CAM, occlusion) over their images, one panel each.
 
     Each image is drawn in grey (ink dark), each map on top of it, half transparent,
@@ -455,9 +467,13 @@ def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3 or len(images) == 0:
-        raise ValueError(f"images must be a non-empty (N, H, W) or (N, H, W, 1) array; got {images.shape}")
+        raise ValueError(
+            f"images must be a non-empty (N, H, W) or (N, H, W, 1) array; got {images.shape}"
+        )
     if maps.ndim != 3 or len(maps) != len(images):
-        raise ValueError(f"maps must be (N, h, w) with N = {len(images)} (one per image); got {maps.shape}")
+        raise ValueError(
+            f"maps must be (N, h, w) with N = {len(images)} (one per image); got {maps.shape}"
+        )
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"titles must have one entry per image: {len(titles)} for {len(images)}")
     if not 0 < alpha <= 1:
@@ -470,7 +486,9 @@ def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap
     where = extent if extent is not None else (-0.5, width - 0.5, height - 0.5, -0.5)
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.5) * nrows), squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(size * ncols, (size + 0.5) * nrows), squeeze=False
+    )
     for ax in axes.ravel():
         ax.axis("off")
     for index, (ax, image, heat) in enumerate(zip(axes.ravel(), images, maps, strict=False)):
@@ -478,7 +496,9 @@ def overlay(images, maps, titles=None, ncols: int = 5, alpha: float = 0.55, cmap
         top = top if top > 0 else 1.0
         low = -top if signed else min(0.0, float(np.nanmin(heat)))
         ax.imshow(image, cmap="gray_r", interpolation="nearest")
-        ax.imshow(heat, cmap=cmap, alpha=alpha, interpolation="bilinear", extent=where, vmin=low, vmax=top)
+        ax.imshow(
+            heat, cmap=cmap, alpha=alpha, interpolation="bilinear", extent=where, vmin=low, vmax=top
+        )
         ax.set(xlim=(-0.5, width - 0.5), ylim=(height - 0.5, -0.5))
         scale = f"[{np.nanmin(heat):.3g}, {np.nanmax(heat):.3g}]"
         ax.set_title(scale if titles is None else f"{titles[index]}\n{scale}", fontsize=8)

@@ -67,10 +67,14 @@ def source_text(obj, docstring: bool = False) -> str:
     try:
         text = textwrap.dedent(inspect.getsource(obj))
     except (OSError, TypeError) as error:
-        raise TypeError(f"obj must be defined in a source file; cannot find the source of {obj!r}") from error
+        raise TypeError(
+            f"obj must be defined in a source file; cannot find the source of {obj!r}"
+        ) from error
     if not docstring:
         drop = _docstring_lines(ast.parse(text))
-        text = "\n".join(line for number, line in enumerate(text.splitlines(), 1) if number not in drop)
+        text = "\n".join(
+            line for number, line in enumerate(text.splitlines(), 1) if number not in drop
+        )
     return text.rstrip()
 
 
