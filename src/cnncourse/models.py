@@ -296,7 +296,7 @@ def _conv_bn_relu(x, filters: int, name: str, batch_norm: bool, l2: float, pool:
 
 def cifar10_resnet(
     width: int = 16,
-    steps_per_epoch: int = 88,
+    steps_per_epoch: int = 176,
     epochs: int = 10,
     peak_learning_rate: float = 0.2,
     l2: float = 2.5e-4,
@@ -449,7 +449,7 @@ def fit_augmented(
     x,
     y,
     epochs: int,
-    batch_size: int = 512,
+    batch_size: int = 256,
     augment: bool = True,
     validation_data=None,
     seed: int = 0,
