@@ -549,7 +549,7 @@ def layer_costs(model: keras.Model):
     --------
     >>> model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.SeparableConv2D(8, 3)])
     >>> layer_costs(model)[["kind", "params", "macs"]].to_dict("records")
-    [{'kind': 'SeparableConv2D', 'params': 59, 'macs': 46800}]
+    [{'kind': 'SeparableConv2D', 'params': 59, 'macs': 45900}]
     """
     import math
 
