@@ -15,7 +15,7 @@ import numpy as np
 from benchmarks.cifar10 import gemm_rate
 from cnncourse.models import cifar10_resnet, fit_augmented, forward_flops
 
-WIDTH, BATCH = 16, 256
+WIDTH, BATCH = 16, 128
 
 
 def run() -> list[tuple[str, bool]]:

@@ -296,9 +296,9 @@ def _conv_bn_relu(x, filters: int, name: str, batch_norm: bool, l2: float, pool:
 
 def cifar10_resnet(
     width: int = 16,
-    steps_per_epoch: int = 176,
+    steps_per_epoch: int = 352,
     epochs: int = 10,
-    peak_learning_rate: float = 0.2,
+    peak_learning_rate: float = 0.4,
     l2: float = 2.5e-4,
     label_smoothing: float = 0.1,
     residual: bool = True,
@@ -449,7 +449,7 @@ def fit_augmented(
     x,
     y,
     epochs: int,
-    batch_size: int = 256,
+    batch_size: int = 128,
     augment: bool = True,
     validation_data=None,
     seed: int = 0,
