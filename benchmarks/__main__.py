@@ -8,7 +8,7 @@ import sys
 
 import cnncourse  # noqa: F401 -- quiet TensorFlow before any benchmark imports it
 
-MODULES = ["convolution1d", "conv2d", "grid", "cifar10"]
+MODULES = ["convolution1d", "conv2d", "grid", "cifar10", "speedrun"]
 
 
 def main(names: list[str]) -> int:

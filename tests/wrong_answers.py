@@ -231,6 +231,28 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "        value += velocity[name]",
         ],
     ],
+    "10_modern_cnns.ipynb": [
+        [  # the standard deviation without epsilon and the mean not subtracted; the bias left alone
+            "def fold_batch_norm(kernel, bias, gamma, beta, mean, var, eps=1e-3):\n"
+            "    scale = gamma / np.sqrt(var + eps)\n"
+            "    return kernel * scale, bias * scale + beta",
+            "def fold_batch_norm(kernel, bias, gamma, beta, mean, var, eps=1e-3):\n"
+            "    scale = gamma / np.sqrt(var + eps)\n"
+            "    return kernel * scale, bias",
+        ],
+        [  # the inverse ratio; the pointwise step forgotten
+            "def separable_saving(h_out, w_out, c, f):\n    return (9 * c + c * f) / (9 * c * f)",
+            "def separable_saving(h_out, w_out, c, f):\n"
+            "    return (h_out * w_out * 9 * c * f) / (h_out * w_out * 9 * c)",
+        ],
+        [  # the kernel's spatial flip forgotten; the gradient of a stride-1 convolution
+            "gradient_z = conv2d_transpose(g_ex, w_ex[::-1, ::-1], 2, 'same')",
+            "z_var = tf.Variable(z_ex)\n"
+            "with tf.GradientTape() as tape:\n"
+            "    inner = tf.reduce_sum(tf.nn.conv2d(z_var, w_ex, 1, 'SAME')[:, ::2, ::2] * g_ex)\n"
+            "gradient_z = tape.gradient(inner, z_var).numpy()[..., ::-1]",
+        ],
+    ],
     "11_what_a_cnn_sees.ipynb": [
         [  # the grey patch left as it was; the maps of another class
             "background_map = explain.occlusion_map(probabilities, x_occ[:4], c_occ[:4], patch=patch, stride=stride)",

@@ -7,7 +7,8 @@ The code lives in two modules, imported here so that
     ``convolve1d`` (direct sum, Toeplitz matrix, FFT), ``polymul``, ``toeplitz_matrix``.
 :mod:`cnncourse.convolution2d`
     ``conv_output_size``, ``im2col``/``col2im``, ``conv2d_im2col``, ``conv2d_loops``,
-    ``conv2d`` and ``doubly_block_toeplitz`` on NHWC batches.
+    ``conv2d`` and ``doubly_block_toeplitz`` on NHWC batches; ``depthwise_conv2d`` and
+    ``conv2d_transpose`` (lecture 10).
 """
 
 from cnncourse.convolution1d import METHODS, MODES, convolve1d, polymul, toeplitz_matrix
@@ -16,7 +17,10 @@ from cnncourse.convolution2d import (
     conv2d,
     conv2d_im2col,
     conv2d_loops,
+    conv2d_transpose,
     conv_output_size,
+    conv_transpose_output_size,
+    depthwise_conv2d,
     doubly_block_toeplitz,
     im2col,
 )
@@ -28,8 +32,11 @@ __all__ = [
     "conv2d",
     "conv2d_im2col",
     "conv2d_loops",
+    "conv2d_transpose",
     "conv_output_size",
+    "conv_transpose_output_size",
     "convolve1d",
+    "depthwise_conv2d",
     "doubly_block_toeplitz",
     "im2col",
     "polymul",

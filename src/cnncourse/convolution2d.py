@@ -366,3 +366,159 @@ def col2im(
                 blocks[:, :, :, p, q, :]
             )
     return padded[:, top : top + height, left : left + width, :]
+
+
+# ---------------------------------------------------------------------------------------
+# Lecture 10: depthwise and transposed convolutions (appended block; built on im2col and
+# col2im above).
+# ---------------------------------------------------------------------------------------
+
+
+def _same_or_valid(padding) -> str:
+    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
+        raise ValueError(f'padding must be "valid" or "same"; got {padding!r}')
+    return padding.lower()
+
+
+def depthwise_conv2d(x, w, stride: int = 1, padding="valid") -> np.ndarray:
+    """Depthwise 2-D convolution: every input channel filtered on its own.
+
+    .. math::
+
+        y_{n,i,j,\\, c M + m} = \\sum_{p,q} x_{n,\\, s i + p,\\, s j + q,\\, c}\\; w_{p,q,c,m}
+
+    on the padded input, for ``M`` kernels (the depth multiplier) per channel; the
+    output channel ``c * M + m`` is kernel ``m`` of input channel ``c``, the order of
+    ``tf.nn.depthwise_conv2d`` and ``keras.layers.DepthwiseConv2D``. It costs
+    ``out_h * out_w * C * M * kh * kw`` multiply-adds, a factor ``C`` fewer than a
+    standard convolution with ``C * M`` filters.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, H, W, C)
+    w : array_like, shape (kh, kw, C, M)
+    stride : int
+    padding : "valid" or "same" (either case)
+        As in :func:`conv2d_im2col`.
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, out_h, out_w, C * M)
+
+    Examples
+    --------
+    >>> x = np.ones((1, 4, 4, 2))
+    >>> w = np.ones((3, 3, 2, 1))
+    >>> depthwise_conv2d(x, w).shape
+    (1, 2, 2, 2)
+    >>> float(depthwise_conv2d(x, w)[0, 0, 0, 0])   # 3 x 3 ones of one channel only
+    9.0
+    """
+    x, w = np.asarray(x), np.asarray(w)
+    if x.ndim != 4:
+        raise ValueError(f"x must be a batch of shape (N, H, W, C); got shape {x.shape}")
+    if w.ndim != 4:
+        raise ValueError(f"w must have shape (kh, kw, C, multiplier); got shape {w.shape}")
+    if w.shape[2] != x.shape[3]:
+        raise ValueError(
+            f"w has {w.shape[2]} input channels but x has {x.shape[3]}: w must be "
+            f"(kh, kw, {x.shape[3]}, multiplier)"
+        )
+    stride = _positive_int("stride", stride)
+    padding = _same_or_valid(padding)
+    kh, kw, channels, multiplier = w.shape
+    top, bottom = _pads(x.shape[1], kh, stride, padding)
+    left, right = _pads(x.shape[2], kw, stride, padding)
+    out_h = conv_output_size(x.shape[1] + top + bottom, kh, stride)
+    out_w = conv_output_size(x.shape[2] + left + right, kw, stride)
+    # one row per output position, (kh * kw) taps times C channels in each row
+    columns = im2col(x, kh, kw, stride, padding).reshape(-1, kh * kw, channels)
+    y = np.einsum("rtc,tcm->rcm", columns, w.reshape(kh * kw, channels, multiplier))
+    return y.reshape(x.shape[0], out_h, out_w, channels * multiplier)
+
+
+def conv_transpose_output_size(n: int, k: int, stride: int = 1, padding="valid") -> int:
+    """Output length of a transposed convolution along one axis, Keras' rule.
+
+    ``"same"``: :math:`n s`; ``"valid"``: :math:`(n - 1) s + \\max(k, s)`. Either way it
+    is the largest input length whose convolution with the same ``k``, ``stride`` and
+    ``padding`` has ``n`` outputs (:func:`conv_output_size` maps it back to ``n``).
+
+    Examples
+    --------
+    >>> conv_transpose_output_size(4, 3), conv_transpose_output_size(4, 3, 2, "same")
+    (6, 8)
+    >>> conv_output_size(conv_transpose_output_size(4, 3, 2), 3, 2)
+    4
+    """
+    n, k, stride = _positive_int("n", n), _positive_int("k", k), _positive_int("stride", stride)
+    if _same_or_valid(padding) == "same":
+        return n * stride
+    return (n - 1) * stride + max(k, stride)
+
+
+def conv2d_transpose(x, w, stride: int = 1, padding="valid") -> np.ndarray:
+    """Transposed convolution: the adjoint of :func:`conv2d_im2col`.
+
+    A convolution with kernels ``w`` of shape ``(kh, kw, F, C)`` maps an image with F
+    channels to one with C channels, ``y = C_w z``, one matrix ``C_w`` (a doubly block
+    Toeplitz matrix per channel pair). The transposed convolution applies its transpose,
+
+    .. math::
+
+        \\hat z = C_w^T x, \\qquad
+        \\hat z_{n,\\, s i + p,\\, s j + q,\\, f} \\mathrel{+}= \\sum_c x_{n,i,j,c}\\; w_{p,q,f,c},
+
+    every input pixel scattering a copy of the kernel, weighted by its value, into the
+    output, overlaps added (then the padding is cropped). In code: one matrix product
+    and :func:`col2im`, which is the adjoint of :func:`im2col`. The kernel layout
+    ``(kh, kw, out_channels, in_channels)`` is that of ``keras.layers.Conv2DTranspose``
+    and ``keras.ops.conv_transpose``, which this equals.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, H, W, C)
+    w : array_like, shape (kh, kw, F, C)
+    stride : int
+    padding : "valid" or "same" (either case)
+
+    Returns
+    -------
+    numpy.ndarray, shape (N, out_h, out_w, F)
+        ``out_h = conv_transpose_output_size(H, kh, stride, padding)``, likewise ``out_w``.
+
+    Examples
+    --------
+    >>> x = np.ones((1, 2, 2, 1))
+    >>> conv2d_transpose(x, np.ones((3, 3, 1, 1)), stride=2)[0, :, :, 0]
+    array([[1., 1., 2., 1., 1.],
+           [1., 1., 2., 1., 1.],
+           [2., 2., 4., 2., 2.],
+           [1., 1., 2., 1., 1.],
+           [1., 1., 2., 1., 1.]])
+    """
+    x, w = np.asarray(x), np.asarray(w)
+    if x.ndim != 4:
+        raise ValueError(f"x must be a batch of shape (N, H, W, C); got shape {x.shape}")
+    if w.ndim != 4:
+        raise ValueError(f"w must have shape (kh, kw, out_channels, C); got shape {w.shape}")
+    if w.shape[3] != x.shape[3]:
+        raise ValueError(
+            f"w has {w.shape[3]} input channels (its last axis) but x has {x.shape[3]}: "
+            f"w must be (kh, kw, out_channels, {x.shape[3]})"
+        )
+    stride = _positive_int("stride", stride)
+    padding = _same_or_valid(padding)
+    kh, kw, filters, channels = w.shape
+    n, height, width, _ = x.shape
+    out_shape = (
+        n,
+        conv_transpose_output_size(height, kh, stride, padding),
+        conv_transpose_output_size(width, kw, stride, padding),
+        filters,
+    )
+    # each input pixel's row of channels times the kernel matrix: one receptive field of
+    # the output per pixel, (kh, kw, F) values, folded back (overlaps added) by col2im
+    kernel = w.reshape(kh * kw * filters, channels)
+    columns = x.reshape(-1, channels) @ kernel.T
+    return col2im(columns, out_shape, kh, kw, stride, padding)

@@ -276,3 +276,73 @@ def cross_entropy(probabilities, labels) -> float:
         raise ValueError(f"labels must be (N,) or one-hot {p.shape}; got shape {y.shape}")
     p = np.clip(p / p.sum(axis=1, keepdims=True), EPSILON, 1 - EPSILON)
     return float(-(y * np.log(p)).sum(axis=1).mean())
+
+
+# ---------------------------------------------------------------------------------------
+# Lecture 10: batch normalisation (appended block)
+# ---------------------------------------------------------------------------------------
+
+
+def batch_norm(x, gamma, beta, mean=None, var=None, eps: float = 1e-3) -> np.ndarray:
+    """Batch normalisation of channels-last input, in training or in inference mode.
+
+    .. math::
+
+        \\hat x = \\frac{x - \\mu_c}{\\sqrt{\\sigma_c^2 + \\epsilon}}, \\qquad
+        y = \\gamma_c \\hat x + \\beta_c,
+
+    per channel c (the last axis). Training mode (``mean`` and ``var`` None): the batch's
+    own statistics over every other axis, :math:`\\mu_c = \\frac{1}{m}\\sum x` and
+    :math:`\\sigma^2_c = \\frac{1}{m}\\sum (x - \\mu_c)^2` with m = N H W values per
+    channel for NHWC input. Inference mode: the given (running) ``mean`` and ``var``.
+    ``keras.layers.BatchNormalization`` computes the same (its ``epsilon`` defaults to
+    the same 1e-3).
+
+    Parameters
+    ----------
+    x : array_like, shape (N, ..., C)
+        A batch, channels last: (N, H, W, C) after a convolution, (N, C) after a dense layer.
+    gamma, beta : array_like, shape (C,)
+        Scale and shift.
+    mean, var : array_like, shape (C,), optional
+        Both or neither: the statistics to normalise with (inference mode).
+    eps : float
+        Added to the variance, positive.
+
+    Returns
+    -------
+    numpy.ndarray, the shape of x
+
+    Examples
+    --------
+    >>> x = np.array([[1.0], [3.0]])          # two samples, one channel: mean 2, variance 1
+    >>> batch_norm(x, [1.0], [0.0], eps=0.0)
+    array([[-1.],
+           [ 1.]])
+    >>> batch_norm(x, [2.0], [5.0], mean=[1.0], var=[4.0], eps=0.0)
+    array([[5.],
+           [7.]])
+    """
+    x = np.asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"x must be a batch of shape (N, ..., C); got shape {x.shape}")
+    channels = x.shape[-1]
+    gamma, beta = np.asarray(gamma), np.asarray(beta)
+    for name, value in (("gamma", gamma), ("beta", beta)):
+        if value.shape != (channels,):
+            raise ValueError(f"{name} must have shape ({channels},); got {value.shape}")
+    if (mean is None) != (var is None):
+        raise ValueError("mean and var must be given together (inference) or both be None")
+    if not eps >= 0:
+        raise ValueError(f"eps must be non-negative; got {eps!r}")
+    if mean is None:
+        axes = tuple(range(x.ndim - 1))
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+    else:
+        mean, var = np.asarray(mean), np.asarray(var)
+        for name, value in (("mean", mean), ("var", var)):
+            if value.shape != (channels,):
+                raise ValueError(f"{name} must have shape ({channels},); got {value.shape}")
+        if np.any(var < 0):
+            raise ValueError("var must be non-negative")
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta

@@ -284,7 +284,10 @@ def cifar10_improved(
     """
     steps_per_epoch = check_int(steps_per_epoch, "steps_per_epoch", min_value=1)
     epochs = check_int(epochs, "epochs", min_value=1)
-    for name, values, largest in (("widths", widths, None), ("convs_per_block", convs_per_block, 4)):
+    for name, values, largest in (
+        ("widths", widths, None),
+        ("convs_per_block", convs_per_block, 4),
+    ):
         if not isinstance(values, tuple | list) or len(values) != 3:
             raise ValueError(f"{name} must be three ints, one per block; got {values!r}")
         for value in values:
@@ -359,3 +362,356 @@ def forward_flops(model: keras.Model):
             }
         )
     return pd.DataFrame(rows, columns=["layer", "output_shape", "macs", "flops"])
+
+
+# ---------------------------------------------------------------------------------------
+# Lecture 10: a small residual network for the CIFAR-10 speedrun (appended block)
+# ---------------------------------------------------------------------------------------
+
+#: Per-channel mean and standard deviation of the CIFAR-10 training images (0..255 scale).
+CIFAR10_MEAN = (125.3, 122.9, 113.9)
+CIFAR10_STD = (62.6, 61.9, 66.5)
+
+
+def _conv_bn_relu(x, filters: int, name: str, batch_norm: bool, l2: float, pool: bool = False):
+    regularizer = keras.regularizers.L2(l2) if l2 else None
+    x = keras.layers.Conv2D(
+        filters,
+        3,
+        padding="same",
+        use_bias=not batch_norm,
+        kernel_regularizer=regularizer,
+        name=f"{name}_conv",
+    )(x)
+    if batch_norm:
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+    x = keras.layers.ReLU(name=f"{name}_relu")(x)
+    if pool:
+        x = keras.layers.MaxPooling2D(2, name=f"{name}_pool")(x)
+    return x
+
+
+def cifar10_resnet(
+    width: int = 16,
+    steps_per_epoch: int = 352,
+    epochs: int = 10,
+    peak_learning_rate: float = 0.4,
+    l2: float = 2.5e-4,
+    label_smoothing: float = 0.1,
+    residual: bool = True,
+    batch_norm: bool = True,
+    schedule: bool = True,
+    logit_scale: float = 0.125,
+) -> keras.Model:
+    """The speedrun's residual CNN for CIFAR-10 (a narrow "ResNet-9"), compiled.
+
+    With c = ``width``, every convolution 3x3, "same", followed by batch normalisation
+    and ReLU (``[conv]`` below), on standardised 32x32x3 images:
+
+    ``[conv c] -> [conv 2c] -> MaxPool -> + [conv 2c] -> [conv 2c] ->
+    [conv 4c] -> MaxPool -> [conv 8c] -> MaxPool -> + [conv 8c] -> [conv 8c] ->
+    GlobalMaxPool -> Dense(10) -> x logit_scale`` (logits),
+
+    where ``+ F`` is a residual block, :math:`y = x + F(x)` with the identity shortcut.
+    The logits are scaled down by ``logit_scale`` (the maxima of 8c ReLU channels are
+    large; small logits at the start keep the first, large steps stable).
+    Forward cost about :math:`92{,}000\\, c^2` multiply-adds per image (24 million for
+    c = 16). The loss is cross-entropy with ``label_smoothing`` (the target puts
+    :math:`1 - \\varepsilon + \\varepsilon/10` on the true class and
+    :math:`\\varepsilon/10` on the others) plus ``l2`` times the squared kernels; SGD
+    with Nesterov momentum 0.9 follows :func:`warmup_cosine_schedule` over
+    ``steps_per_epoch * epochs`` steps up to ``peak_learning_rate`` (or keeps that rate
+    constant, with ``schedule=False``). ``residual=False`` drops the
+    shortcuts (a plain stack of the same depth) and ``batch_norm=False`` the
+    normalisation (the convolutions then have biases), for the lecture's comparisons.
+    Augmentation is done outside the model, on the data (:func:`flip_and_crop`).
+
+    Examples
+    --------
+    >>> model = cifar10_resnet(width=16)
+    >>> model.count_params(), int(forward_flops(model).macs.sum())
+    (414074, 24036608)
+    """
+    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        raise ValueError(f"width must be a positive int; got {width!r}")
+    if not 0 <= label_smoothing < 1:
+        raise ValueError(f"label_smoothing must lie in [0, 1); got {label_smoothing!r}")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int; got {epochs!r}")
+    check_hyperparameters(peak_learning_rate, l2)
+    c = width
+    inputs = keras.Input((32, 32, 3), name="image")
+
+    def block(x, filters, name, pool=False):
+        return _conv_bn_relu(x, filters, name, batch_norm, l2, pool)
+
+    def residual_block(x, filters, name):
+        branch = block(block(x, filters, f"{name}a"), filters, f"{name}b")
+        return keras.layers.Add(name=f"{name}_add")([x, branch]) if residual else branch
+
+    x = block(inputs, c, "prep")
+    x = block(x, 2 * c, "layer1", pool=True)
+    x = residual_block(x, 2 * c, "res1")
+    x = block(x, 4 * c, "layer2", pool=True)
+    x = block(x, 8 * c, "layer3", pool=True)
+    x = residual_block(x, 8 * c, "res3")
+    x = keras.layers.GlobalMaxPooling2D(name="max")(x)
+    x = keras.layers.Dense(10, name="dense")(x)
+    outputs = keras.layers.Rescaling(logit_scale, name="logits")(x)
+    model = keras.Model(inputs, outputs, name="cifar10_resnet")
+    if schedule:
+        learning_rate = warmup_cosine_schedule(steps_per_epoch * epochs, peak_learning_rate)
+    else:
+        learning_rate = peak_learning_rate
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=learning_rate, momentum=0.9, nesterov=True),
+        loss=keras.losses.CategoricalCrossentropy(
+            from_logits=True, label_smoothing=label_smoothing
+        ),
+        metrics=["accuracy"],
+    )
+    return model
+
+
+def standardise(images):
+    """uint8 CIFAR-10 images to float32, each channel standardised with the training set's
+    statistics: :math:`(x - \\mu_c) / \\sigma_c` (:data:`CIFAR10_MEAN`, :data:`CIFAR10_STD`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> standardise(np.full((1, 32, 32, 3), 125, np.uint8))[0, 0, 0].round(2)
+    array([-0.  ,  0.03,  0.17], dtype=float32)
+    """
+    import numpy as np
+
+    images = np.asarray(images)
+    if images.ndim != 4 or images.shape[-1] != 3:
+        raise ValueError(f"images must have shape (N, H, W, 3); got {images.shape}")
+    mean = np.asarray(CIFAR10_MEAN, np.float32)
+    std = np.asarray(CIFAR10_STD, np.float32)
+    return (images.astype(np.float32) - mean) / std
+
+
+def flip_and_crop(images, rng, pad: int = 4):
+    """Random horizontal flips and random crops: the speedrun's augmentation, in NumPy.
+
+    Each image is mirrored left-right with probability 1/2, padded by ``pad`` pixels on
+    every side (reflecting the border) and cropped back to its size at a uniformly random
+    offset, i.e. shifted by up to ``pad`` pixels in each direction.
+
+    Parameters
+    ----------
+    images : array_like, shape (N, H, W, C)
+    rng : numpy.random.Generator
+    pad : int, non-negative
+
+    Returns
+    -------
+    numpy.ndarray, the shape and dtype of ``images``
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.arange(16).reshape(1, 4, 4, 1)
+    >>> flip_and_crop(x, np.random.default_rng(2), pad=0)[0, :, :, 0].tolist()  # flipped
+    [[3, 2, 1, 0], [7, 6, 5, 4], [11, 10, 9, 8], [15, 14, 13, 12]]
+    """
+    import numpy as np
+
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(f"images must have shape (N, H, W, C); got {images.shape}")
+    if isinstance(pad, bool) or not isinstance(pad, int) or pad < 0:
+        raise ValueError(f"pad must be a non-negative int; got {pad!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
+    n, height, width, _ = images.shape
+    flip = rng.random(n) < 0.5
+    out = images.copy()
+    out[flip] = images[flip, :, ::-1]
+    if pad == 0:
+        return out
+    padded = np.pad(out, ((0, 0), (pad, pad), (pad, pad), (0, 0)), mode="reflect")
+    dy, dx = rng.integers(0, 2 * pad + 1, size=(2, n))
+    for oy in range(2 * pad + 1):  # one slice per offset: (2 pad + 1)^2 vectorised copies
+        for ox in range(2 * pad + 1):
+            chosen = np.flatnonzero((dy == oy) & (dx == ox))
+            out[chosen] = padded[chosen, oy : oy + height, ox : ox + width]
+    return out
+
+
+def fit_augmented(
+    model: keras.Model,
+    x,
+    y,
+    epochs: int,
+    batch_size: int = 128,
+    augment: bool = True,
+    validation_data=None,
+    seed: int = 0,
+):
+    """Train ``model`` for ``epochs``, drawing a fresh :func:`flip_and_crop` copy each epoch.
+
+    ``y`` holds integer labels; they are one-hot encoded for the (label-smoothed)
+    categorical cross-entropy of :func:`cifar10_resnet`. ``validation_data`` is
+    ``(x_val, y_val)`` with integer labels, or None.
+
+    Returns
+    -------
+    dict
+        The Keras history, one list per metric (``loss``, ``accuracy`` and, with
+        validation data, ``val_loss``, ``val_accuracy``), plus ``seconds``: the wall time
+        of each epoch, augmentation included.
+    """
+    import time
+
+    import numpy as np
+
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be a positive int; got {epochs!r}")
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y) or y.ndim != 1:
+        raise ValueError(f"y must hold one integer label per image; got {y.shape} for {len(x)}")
+    rng = np.random.default_rng(seed)
+    targets = keras.utils.to_categorical(y, 10)
+    if validation_data is not None:
+        x_val, y_val = validation_data
+        validation_data = (x_val, keras.utils.to_categorical(np.asarray(y_val), 10))
+    logs: dict[str, list[float]] = {"seconds": []}
+    for epoch in range(epochs):
+        start = time.perf_counter()
+        x_epoch = flip_and_crop(x, rng) if augment else x
+        history = model.fit(
+            x_epoch,
+            targets,
+            batch_size=batch_size,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            validation_data=validation_data,
+            verbose=0,
+        )
+        logs["seconds"].append(time.perf_counter() - start)
+        for key, values in history.history.items():
+            logs.setdefault(key, []).extend(float(v) for v in values)
+    return logs
+
+
+def predict_flip_average(model: keras.Model, x, batch_size: int = 1000):
+    """Class probabilities averaged over each image and its mirror image (test-time flips).
+
+    .. math:: p(y \\mid x) = \\tfrac12\\left(\\mathrm{softmax}(f(x)) + \\mathrm{softmax}(f(\\bar x))\\right),
+
+    :math:`\\bar x` the image flipped left to right. Returns shape (N, 10).
+    """
+    import numpy as np
+
+    x = np.asarray(x)
+    plain = model.predict(x, batch_size=batch_size, verbose=0)
+    mirror = model.predict(x[:, :, ::-1], batch_size=batch_size, verbose=0)
+    softmax = keras.ops.softmax
+    return keras.ops.convert_to_numpy((softmax(plain) + softmax(mirror)) / 2)
+
+
+def layer_costs(model: keras.Model):
+    """Parameters and multiply-adds of every layer, from the layer's specification.
+
+    Counted by formula, for one image, with :math:`h_o \\times w_o` the output size,
+    :math:`C` the input channels, :math:`F` the filters, :math:`k_h \\times k_w` the kernel:
+
+    ==========================  =========================================  ==============================
+    layer                       parameters                                 multiply-adds
+    ==========================  =========================================  ==============================
+    ``Conv2D``                  :math:`k_h k_w C F` (+ F biases)           :math:`h_o w_o k_h k_w C F`
+    ``Conv2DTranspose``         :math:`k_h k_w C F` (+ F)                  :math:`h_i w_i k_h k_w C F`
+    ``DepthwiseConv2D``         :math:`k_h k_w C M` (+ C M)                :math:`h_o w_o k_h k_w C M`
+    ``SeparableConv2D``         :math:`k_h k_w C M + C M F` (+ F)          :math:`h_o w_o (k_h k_w C M + C M F)`
+    ``Dense``                   :math:`D U` (+ U)                          :math:`D U`
+    ``BatchNormalization``      :math:`4 C` (2 trained, 2 running)         0 (foldable into the conv)
+    ==========================  =========================================  ==============================
+
+    (M the depth multiplier, D inputs, U units; biases, activations and pooling cost one
+    operation per output or less and are left out of the multiply-adds, as in
+    :func:`forward_flops`, which this extends to the layers of modern CNNs.) The
+    parameter column is computed from the configuration, not read from the weights,
+    so ``sum(params) == model.count_params()`` is a check of the formulas.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per layer that has parameters or multiply-adds:
+        ``layer, kind, output_shape, params, macs, flops``.
+
+    Examples
+    --------
+    >>> model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.SeparableConv2D(8, 3)])
+    >>> layer_costs(model)[["kind", "params", "macs"]].to_dict("records")
+    [{'kind': 'SeparableConv2D', 'params': 59, 'macs': 45900}]
+    """
+    import math
+
+    import pandas as pd
+
+    def spatial(shape):
+        return math.prod(int(s) for s in shape[1:-1])
+
+    rows = []
+    for layer in _all_layers(model):
+        kind = type(layer).__name__
+        if isinstance(layer, keras.layers.SeparableConv2D):
+            channels = int(layer.input.shape[-1])
+            kh, kw = layer.kernel_size
+            depth = kh * kw * channels * layer.depth_multiplier
+            point = channels * layer.depth_multiplier * layer.filters
+            params = depth + point + (layer.filters if layer.use_bias else 0)
+            macs = spatial(layer.output.shape) * (depth + point)
+        elif isinstance(layer, keras.layers.DepthwiseConv2D):
+            channels = int(layer.input.shape[-1])
+            kh, kw = layer.kernel_size
+            weights = kh * kw * channels * layer.depth_multiplier
+            params = weights + (channels * layer.depth_multiplier if layer.use_bias else 0)
+            macs = spatial(layer.output.shape) * weights
+        elif isinstance(layer, keras.layers.Conv2DTranspose):
+            channels = int(layer.input.shape[-1])
+            kh, kw = layer.kernel_size
+            weights = kh * kw * channels * layer.filters
+            params = weights + (layer.filters if layer.use_bias else 0)
+            macs = spatial(layer.input.shape) * weights
+        elif isinstance(layer, keras.layers.Conv2D):
+            channels = int(layer.input.shape[-1]) // layer.groups
+            kh, kw = layer.kernel_size
+            weights = kh * kw * channels * layer.filters
+            params = weights + (layer.filters if layer.use_bias else 0)
+            macs = spatial(layer.output.shape) * weights
+        elif isinstance(layer, keras.layers.Dense):
+            inputs = int(layer.input.shape[-1])
+            params = inputs * layer.units + (layer.units if layer.use_bias else 0)
+            macs = math.prod(int(s) for s in layer.output.shape[1:-1]) * inputs * layer.units
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            channels = int(layer.input.shape[layer.axis if isinstance(layer.axis, int) else -1])
+            params = channels * (int(layer.center) + int(layer.scale)) + 2 * channels
+            macs = 0
+        else:
+            if layer.weights:
+                raise ValueError(f"layer_costs cannot count layer {layer.name!r} of kind {kind}")
+            continue
+        rows.append(
+            {
+                "layer": layer.name,
+                "kind": kind,
+                "output_shape": tuple(layer.output.shape[1:]),
+                "params": int(params),
+                "macs": int(macs),
+                "flops": 2 * int(macs),
+            }
+        )
+    return pd.DataFrame(rows, columns=["layer", "kind", "output_shape", "params", "macs", "flops"])
+
+
+def _all_layers(model):
+    """The layers of a model, nested models opened."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            yield from _all_layers(layer)
+        else:
+            yield layer

@@ -73,7 +73,9 @@ class Conv2D(Layer):
         self.columns = im2col(x, kh, kw, self.stride, self.padding)
         out_h = conv_output_size(x.shape[1], kh, self.stride, self.padding)
         out_w = conv_output_size(x.shape[2], kw, self.stride, self.padding)
-        y = layers.dense(self.columns, self.params["kernel"].reshape(-1, filters), self.params["bias"])
+        y = layers.dense(
+            self.columns, self.params["kernel"].reshape(-1, filters), self.params["bias"]
+        )
         return y.reshape(x.shape[0], out_h, out_w, filters)
 
     def backward(self, grad):
@@ -335,3 +337,82 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
         raise ValueError(f"a and b must have the same shape; got {a.shape} and {b.shape}")
     scale = float(np.max(np.abs(a) + np.abs(b)))
     return float(np.max(np.abs(a - b)) / scale) if scale else 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# Lecture 10: batch normalisation as a layer (appended block)
+# ---------------------------------------------------------------------------------------
+
+
+class BatchNorm2D(Layer):
+    """Batch normalisation of NHWC input, per channel, with running statistics.
+
+    Forward in training mode, with m = N H W values per channel:
+
+    .. math::
+
+        \\mu = \\tfrac{1}{m}\\sum x, \\quad \\sigma^2 = \\tfrac{1}{m}\\sum (x - \\mu)^2, \\quad
+        \\hat x = \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}, \\quad y = \\gamma \\hat x + \\beta,
+
+    and the running averages :math:`r \\leftarrow \\rho\\, r + (1 - \\rho)\\, b` of the
+    batch statistics b (``momentum`` :math:`\\rho`, as in Keras); in inference mode
+    (``training=False``) the running averages replace :math:`\\mu` and :math:`\\sigma^2`.
+    Backward, for :math:`G = \\partial L / \\partial y` and means :math:`\\langle\\cdot\\rangle`
+    over the m values of a channel:
+
+    .. math::
+
+        \\frac{\\partial L}{\\partial \\gamma} = \\sum G \\hat x, \\quad
+        \\frac{\\partial L}{\\partial \\beta} = \\sum G, \\quad
+        \\frac{\\partial L}{\\partial x} = \\frac{\\gamma}{\\sqrt{\\sigma^2 + \\epsilon}}
+        \\left(G - \\langle G \\rangle - \\hat x \\langle G \\hat x \\rangle\\right):
+
+    the gradient loses its mean and its component along :math:`\\hat x`, because
+    shifting or scaling a channel's inputs does not change :math:`\\hat x`.
+
+    Examples
+    --------
+    >>> layer = BatchNorm2D(2)
+    >>> x = np.random.default_rng(0).normal(3.0, 2.0, size=(4, 5, 5, 2))
+    >>> y = layer.forward(x)
+    >>> bool(np.allclose(y.mean(axis=(0, 1, 2)), 0.0)), y.shape
+    (True, (4, 5, 5, 2))
+    """
+
+    def __init__(self, channels: int, momentum: float = 0.99, eps: float = 1e-3):
+        super().__init__()
+        if isinstance(channels, bool) or not isinstance(channels, int | np.integer) or channels < 1:
+            raise ValueError(f"channels must be a positive int; got {channels!r}")
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must lie in [0, 1); got {momentum!r}")
+        if not eps > 0:
+            raise ValueError(f"eps must be positive; got {eps!r}")
+        self.params = {"gamma": np.ones(channels), "beta": np.zeros(channels)}
+        self.running_mean, self.running_var = np.zeros(channels), np.ones(channels)
+        self.momentum, self.eps = float(momentum), float(eps)
+
+    def forward(self, x, training=True):
+        channels = self.params["gamma"].shape[0]
+        if x.ndim != 4 or x.shape[3] != channels:
+            raise ValueError(f"BatchNorm2D expects (N, H, W, {channels}); got {x.shape}")
+        if training:
+            mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))
+            rho = self.momentum
+            self.running_mean = rho * self.running_mean + (1 - rho) * mean
+            self.running_var = rho * self.running_var + (1 - rho) * var
+        else:
+            mean, var = self.running_mean, self.running_var
+        self.inv_std = 1.0 / np.sqrt(var + self.eps)
+        self.x_hat = (x - mean) * self.inv_std
+        return self.params["gamma"] * self.x_hat + self.params["beta"]
+
+    def backward(self, grad):
+        axes = (0, 1, 2)
+        self.grads["gamma"] = np.sum(grad * self.x_hat, axis=axes)
+        self.grads["beta"] = grad.sum(axis=axes)
+        m = grad.shape[0] * grad.shape[1] * grad.shape[2]
+        return (
+            self.params["gamma"]
+            * self.inv_std
+            * (grad - self.grads["beta"] / m - self.x_hat * self.grads["gamma"] / m)
+        )
