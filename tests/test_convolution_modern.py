@@ -57,7 +57,7 @@ def test_depthwise_with_one_channel_is_an_ordinary_convolution():
         ((4, 4, 2), (3, 3, 2, 1), {}, "x must be a batch"),
         ((1, 4, 4, 2), (3, 3, 2), {}, "w must have shape"),
         ((1, 4, 4, 2), (3, 3, 3, 1), {}, "input channels"),
-        ((1, 4, 4, 2), (3, 3, 2, 1), {"stride": 0}, "stride must be a positive int"),
+        ((1, 4, 4, 2), (3, 3, 2, 1), {"stride": 0}, "stride must be an int >= 1"),
         ((1, 4, 4, 2), (3, 3, 2, 1), {"padding": 1}, "padding must be"),
     ],
 )
@@ -153,7 +153,7 @@ def test_transpose_output_size_inverts_the_convolution_size(n, k, stride, paddin
         ((4, 4, 2), (3, 3, 1, 2), {}, "x must be a batch"),
         ((1, 4, 4, 2), (3, 3, 2), {}, "w must have shape"),
         ((1, 4, 4, 2), (3, 3, 2, 1), {}, "input channels"),
-        ((1, 4, 4, 2), (3, 3, 1, 2), {"stride": -1}, "stride must be a positive int"),
+        ((1, 4, 4, 2), (3, 3, 1, 2), {"stride": -1}, "stride must be an int >= 1"),
         ((1, 4, 4, 2), (3, 3, 1, 2), {"padding": "full"}, "padding must be"),
     ],
 )
@@ -165,5 +165,5 @@ def test_conv2d_transpose_rejects_bad_input(x_shape, w_shape, kwargs, message):
 def test_transpose_output_size_rejects_bad_input():
     with pytest.raises(ValueError, match="padding must be"):
         conv_transpose_output_size(4, 3, 1, "full")
-    with pytest.raises(ValueError, match="k must be a positive int"):
+    with pytest.raises(ValueError, match="k must be an int >= 1"):
         conv_transpose_output_size(4, 0)

@@ -58,8 +58,8 @@ def test_residual_block_adds_its_input():
         ({"width": 0}, "width must be a positive int"),
         ({"label_smoothing": 1.0}, "label_smoothing must lie"),
         ({"epochs": 0}, "epochs must be a positive int"),
-        ({"peak_learning_rate": -1.0}, "learning rate"),
-        ({"l2": -1.0}, "L2 factor"),
+        ({"peak_learning_rate": -1.0}, "learning_rate must be"),
+        ({"l2": -1.0}, "l2 must be"),
     ],
 )
 def test_resnet_rejects_bad_arguments(kwargs, message):
