@@ -4,7 +4,8 @@ The notebooks run under nbval in lax mode: every cell must execute without error
 only cells marked ``# NBVAL_CHECK_OUTPUT`` have their output compared. Kernel, time limit
 and the standard-error rule come from :mod:`tools.execution`, which ``make notebooks``
 uses too: a cell fails if it writes anything to standard error (a warning, a deprecation
-notice or a library's log line is something a student would have to ignore).
+notice or a library's log line is something a student would have to ignore). The test run
+uses quick mode unless ``CNNCOURSE_QUICK`` is set (``CNNCOURSE_QUICK=0`` for full mode).
 
 nbval is the only executor of the test run. After the last cell of a notebook, while its
 kernel is still alive, this file runs each exercise's stub and then its check again (the
@@ -17,11 +18,13 @@ copies, the site and the decks from those records instead of executing the cours
 from __future__ import annotations
 
 import copy
+import os
 import runpy
 import time
 
 import pytest
 
+from cnncourse import config as course_config
 from tools import execution
 from tools.make_student import exercises
 from tools.paths import ROOT
@@ -32,6 +35,9 @@ WRONG_ANSWERS = runpy.run_path(str(_WRONG_FILE))["WRONG_ANSWERS"] if _WRONG_FILE
 
 
 def pytest_configure(config):
+    # The test run validates the lectures in quick mode, as CI does: full mode trains for
+    # most of an hour. `CNNCOURSE_QUICK=0 make test` validates the full-size lectures.
+    os.environ.setdefault(course_config.QUICK_ENV, "1")
     option = config.option
     option.nbval_lax = True  # run every cell; compare only marked outputs
     option.nbval_current_env = True  # the kernel of this environment

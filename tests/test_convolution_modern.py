@@ -54,8 +54,8 @@ def test_depthwise_with_one_channel_is_an_ordinary_convolution():
 @pytest.mark.parametrize(
     ("x_shape", "w_shape", "kwargs", "message"),
     [
-        ((4, 4, 2), (3, 3, 2, 1), {}, "x must be a batch"),
-        ((1, 4, 4, 2), (3, 3, 2), {}, "w must have shape"),
+        ((4, 4, 2), (3, 3, 2, 1), {}, r"x must be a 4-D array of shape \(N, H, W, C\)"),
+        ((1, 4, 4, 2), (3, 3, 2), {}, r"w must be a 4-D array of shape \(kh, kw"),
         ((1, 4, 4, 2), (3, 3, 3, 1), {}, "input channels"),
         ((1, 4, 4, 2), (3, 3, 2, 1), {"stride": 0}, "stride must be an int >= 1"),
         ((1, 4, 4, 2), (3, 3, 2, 1), {"padding": 1}, "padding must be"),
@@ -150,8 +150,8 @@ def test_transpose_output_size_inverts_the_convolution_size(n, k, stride, paddin
 @pytest.mark.parametrize(
     ("x_shape", "w_shape", "kwargs", "message"),
     [
-        ((4, 4, 2), (3, 3, 1, 2), {}, "x must be a batch"),
-        ((1, 4, 4, 2), (3, 3, 2), {}, "w must have shape"),
+        ((4, 4, 2), (3, 3, 1, 2), {}, r"x must be a 4-D array of shape \(N, H, W, C\)"),
+        ((1, 4, 4, 2), (3, 3, 2), {}, r"w must be a 4-D array of shape \(kh, kw"),
         ((1, 4, 4, 2), (3, 3, 2, 1), {}, "input channels"),
         ((1, 4, 4, 2), (3, 3, 1, 2), {"stride": -1}, "stride must be an int >= 1"),
         ((1, 4, 4, 2), (3, 3, 1, 2), {"padding": "full"}, "padding must be"),

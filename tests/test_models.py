@@ -78,7 +78,7 @@ def test_mnist_cnn_rejects_bad_dropout():
 def test_cifar10_models_shapes_and_flops():
     import keras
 
-    from cnncourse.models import cifar10_cnn, cifar10_improved, forward_flops
+    from cnncourse.models import cifar10_cnn, forward_flops
 
     lecture = cifar10_cnn()
     assert lecture.output_shape == (None, 10)
@@ -93,31 +93,7 @@ def test_cifar10_models_shapes_and_flops():
     assert flops.loc["conv2", "macs"] == 13 * 13 * 64 * 3 * 3 * 32
     assert flops.loc["hidden", "macs"] == 1024 * 64
     assert isinstance(lecture.loss, keras.losses.SparseCategoricalCrossentropy)
-    improved = cifar10_improved(steps_per_epoch=10, epochs=2)
-    assert improved.output_shape == (None, 10)
-    kinds = {layer.__class__.__name__ for layer in improved.layers}
-    assert {"RandomFlip", "RandomTranslation", "BatchNormalization", "Dropout"} <= kinds
     from cnncourse.models import warmup_cosine_schedule
 
     schedule = warmup_cosine_schedule(20, 3e-3)
     assert float(schedule(0)) < float(schedule(3)) and float(schedule(20)) < 1e-6  # warm-up, decay
-
-
-@pytest.mark.parametrize(
-    "options, message",
-    [
-        ({"widths": (32, 64)}, "widths must be three ints, one per block"),
-        ({"convs_per_block": (1, 0, 2)}, r"convs_per_block must be an int in \[1, 4\]; got 0"),
-        ({"convs_per_block": (1, 5, 2)}, r"convs_per_block must be an int in \[1, 4\]; got 5"),
-        ({"convs_per_block": (1, 2.0, 2)}, r"convs_per_block must be an int in \[1, 4\]"),
-        ({"widths": (32, -1, 8)}, "widths must be an int >= 1; got -1"),
-        ({"dropout": 1.5}, r"dropout must be a finite real number in \[0, 1\)"),
-        ({"peak_learning_rate": 0.0}, "peak_learning_rate must be a finite real number > 0"),
-        ({"epochs": 0}, "epochs must be an int >= 1"),
-    ],
-)
-def test_cifar10_improved_rejects_bad_options(options, message):
-    from cnncourse.models import cifar10_improved
-
-    with pytest.raises((ValueError, TypeError), match=message):
-        cifar10_improved(**options)

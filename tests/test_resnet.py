@@ -6,7 +6,6 @@ import pytest
 
 from cnncourse.models import (
     cifar10_cnn,
-    cifar10_improved,
     cifar10_resnet,
     fit_augmented,
     flip_and_crop,
@@ -110,7 +109,7 @@ def test_standardise():
 
 
 def test_layer_costs_agrees_with_forward_flops_and_count_params():
-    for model in (cifar10_cnn(), cifar10_improved(), cifar10_resnet(width=4)):
+    for model in (cifar10_cnn(), cifar10_resnet(width=4)):
         costs = layer_costs(model)
         reference = forward_flops(model)
         assert costs.macs.sum() == reference.macs.sum()

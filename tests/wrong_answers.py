@@ -193,9 +193,9 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
     ],
     "08_keras_cnn_cifar10.ipynb": [
         [  # no test-time augmentation; mirrored upside down (axis 1) instead of left to right
-            "tta_labels = keras.ops.convert_to_numpy(improved.predict(x_val, verbose=0)).argmax(axis=1)",
-            "logits_plain = improved.predict(x_val, verbose=0)\n"
-            "logits_flipped = improved.predict(x_val[:, ::-1], verbose=0)\n"
+            "tta_labels = keras.ops.convert_to_numpy(model.predict(x_val, verbose=0)).argmax(axis=1)",
+            "logits_plain = model.predict(x_val, verbose=0)\n"
+            "logits_flipped = model.predict(x_val[:, ::-1], verbose=0)\n"
             "tta_labels = (keras.ops.convert_to_numpy(keras.ops.softmax(logits_plain))\n"
             "              + keras.ops.convert_to_numpy(keras.ops.softmax(logits_flipped))).argmax(axis=1)",
         ],

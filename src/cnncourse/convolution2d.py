@@ -414,11 +414,8 @@ def depthwise_conv2d(x, w, stride: int = 1, padding="valid") -> np.ndarray:
     >>> float(depthwise_conv2d(x, w)[0, 0, 0, 0])   # 3 x 3 ones of one channel only
     9.0
     """
-    x, w = np.asarray(x), np.asarray(w)
-    if x.ndim != 4:
-        raise ValueError(f"x must be a batch of shape (N, H, W, C); got shape {x.shape}")
-    if w.ndim != 4:
-        raise ValueError(f"w must have shape (kh, kw, C, multiplier); got shape {w.shape}")
+    x = as_float(_batch("x", x))
+    w = as_float(check_array(w, "w", ndim=4, shape_hint="(kh, kw, C, multiplier)"))
     if w.shape[2] != x.shape[3]:
         raise ValueError(
             f"w has {w.shape[2]} input channels but x has {x.shape[3]}: w must be "
@@ -497,11 +494,8 @@ def conv2d_transpose(x, w, stride: int = 1, padding="valid") -> np.ndarray:
            [1., 1., 2., 1., 1.],
            [1., 1., 2., 1., 1.]])
     """
-    x, w = np.asarray(x), np.asarray(w)
-    if x.ndim != 4:
-        raise ValueError(f"x must be a batch of shape (N, H, W, C); got shape {x.shape}")
-    if w.ndim != 4:
-        raise ValueError(f"w must have shape (kh, kw, out_channels, C); got shape {w.shape}")
+    x = as_float(_batch("x", x))
+    w = as_float(check_array(w, "w", ndim=4, shape_hint="(kh, kw, out_channels, C)"))
     if w.shape[3] != x.shape[3]:
         raise ValueError(
             f"w has {w.shape[3]} input channels (its last axis) but x has {x.shape[3]}: "
