@@ -90,6 +90,20 @@ def _batch(name: str, x) -> np.ndarray:
     return check_array(x, name, ndim=4, shape_hint="(N, H, W, C)")
 
 
+def _batch_and_kernel(x, w, layout: tuple[str, str, str, str], channel_axis: int):
+    """``x`` as a float batch (N, H, W, C) and ``w`` as a float kernel whose axis
+    ``channel_axis`` (named ``"C"`` in ``layout``) must match x's C."""
+    x = as_float(_batch("x", x))
+    w = as_float(check_array(w, "w", ndim=4, shape_hint="(" + ", ".join(layout) + ")"))
+    if w.shape[channel_axis] != x.shape[3]:
+        expected = ", ".join(str(x.shape[3]) if name == "C" else name for name in layout)
+        raise ValueError(
+            f"w has {w.shape[channel_axis]} input channels but x has {x.shape[3]}: "
+            f"w must be ({expected})"
+        )
+    return x, w
+
+
 def _output_shape(x_shape, kh: int, kw: int, stride: int, padding, dilation: int):
     """(out_h, out_w) of a batch of shape (N, H, W, C), with the kernel-size check."""
     try:
@@ -190,13 +204,7 @@ def conv2d_im2col(x, w, b=None, stride: int = 1, padding="valid", dilation: int 
     >>> float(conv2d_im2col(x, w)[0, 0, 0, 0])      # 3 x 3 x 3 ones
     27.0
     """
-    x = as_float(_batch("x", x))
-    w = as_float(check_array(w, "w", ndim=4, shape_hint="(kh, kw, C, F)"))
-    if w.shape[2] != x.shape[3]:
-        raise ValueError(
-            f"w has {w.shape[2]} input channels but x has {x.shape[3]}: w must be "
-            f"(kh, kw, {x.shape[3]}, F)"
-        )
+    x, w = _batch_and_kernel(x, w, ("kh", "kw", "C", "F"), channel_axis=2)
     kh, kw, _, filters = w.shape
     stride, dilation = _positive_int("stride", stride), _positive_int("dilation", dilation)
     if b is not None:
@@ -414,13 +422,7 @@ def depthwise_conv2d(x, w, stride: int = 1, padding="valid") -> np.ndarray:
     >>> float(depthwise_conv2d(x, w)[0, 0, 0, 0])   # 3 x 3 ones of one channel only
     9.0
     """
-    x = as_float(_batch("x", x))
-    w = as_float(check_array(w, "w", ndim=4, shape_hint="(kh, kw, C, multiplier)"))
-    if w.shape[2] != x.shape[3]:
-        raise ValueError(
-            f"w has {w.shape[2]} input channels but x has {x.shape[3]}: w must be "
-            f"(kh, kw, {x.shape[3]}, multiplier)"
-        )
+    x, w = _batch_and_kernel(x, w, ("kh", "kw", "C", "multiplier"), channel_axis=2)
     stride = _positive_int("stride", stride)
     padding = _same_or_valid(padding)
     kh, kw, channels, multiplier = w.shape
@@ -494,13 +496,7 @@ def conv2d_transpose(x, w, stride: int = 1, padding="valid") -> np.ndarray:
            [1., 1., 2., 1., 1.],
            [1., 1., 2., 1., 1.]])
     """
-    x = as_float(_batch("x", x))
-    w = as_float(check_array(w, "w", ndim=4, shape_hint="(kh, kw, out_channels, C)"))
-    if w.shape[3] != x.shape[3]:
-        raise ValueError(
-            f"w has {w.shape[3]} input channels (its last axis) but x has {x.shape[3]}: "
-            f"w must be (kh, kw, out_channels, {x.shape[3]})"
-        )
+    x, w = _batch_and_kernel(x, w, ("kh", "kw", "out_channels", "C"), channel_axis=3)
     stride = _positive_int("stride", stride)
     padding = _same_or_valid(padding)
     kh, kw, filters, channels = w.shape
