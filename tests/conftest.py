@@ -23,11 +23,6 @@ settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True
 settings.load_profile("ci" if os.environ.get("CI") else "course")
 
 
-def pytest_collection_modifyitems(config, items):
-    """The course-build tests last: they use the notebooks that nbval executed in this run."""
-    items.sort(key=lambda item: item.path.name == "test_course_build.py")
-
-
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
     """No CNNCOURSE_* variables, and an empty download cache in a temporary folder."""
@@ -50,7 +45,8 @@ def http_server(tmp_path):
     folder.mkdir()
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # a short poll: shutdown() waits up to one poll interval (0.5 s by default) per test
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
         yield folder, f"http://127.0.0.1:{server.server_address[1]}"

@@ -2,7 +2,9 @@
 
 The notebooks are executed once per test run, by nbval (``notebooks/conftest.py`` keeps
 what it executed and, in the same kernel, runs each exercise's stub and then its check
-again: the check must fail on the stub). These tests build the student copies, the site
+again: the check must fail on the stub). The test run has two processes: these tests run
+in the one that executed the long lectures and read the records of the short ones, which
+the other process executed, from ``build/test-records/``. These tests build the student copies, the site
 and the decks from those executed notebooks, and headless Chromium opens the site and the
 decks. Run on their own (``pytest tests/test_course_build.py``), they execute the course
 first with the same settings (:mod:`tools.execution`).
@@ -35,6 +37,9 @@ from tools.paths import BUILD, lectures
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = lectures()
+# seconds to wait for a notebook that the other test process executes; it runs the short
+# lectures first (conftest.py at the root), so in a normal run there is nothing to wait for
+RECORD_WAIT = 900
 SCREENSHOTS = BUILD / "test-screenshots"
 _WRONG_FILE = Path(__file__).with_name("wrong_answers.py")
 WRONG_ANSWERS = runpy.run_path(str(_WRONG_FILE))["WRONG_ANSWERS"] if _WRONG_FILE.is_file() else {}
@@ -58,16 +63,20 @@ def execute_and_probe(path: Path) -> execution.Executed:
 
 
 @pytest.fixture(scope="session")
-def course():
+def course(request):
     """Every notebook executed and probed (by nbval in this run, or here); a build folder
     like the one make notebooks writes: ``build/test-run/`` (notebooks, status, site, decks)."""
     build = BUILD / "test-run"
     shutil.rmtree(build, ignore_errors=True)
     (build / "notebooks").mkdir(parents=True)
+    # the notebooks nbval runs in this session, in this process or in the other one
+    under_nbval = {item.path.name for item in request.session.items if item.path.suffix == ".ipynb"}
     executed, probes, wrong, results = {}, {}, {}, []
     for path in NOTEBOOKS:
         run = execution.EXECUTED.get(path.name)
-        if run is None:  # nbval did not run it in this session
+        if run is None and path.name in under_nbval:  # nbval ran it in the other process
+            run = execution.wait_for_record(path.name, timeout=RECORD_WAIT)
+        if run is None:  # nbval does not run it in this session
             run = execute_and_probe(path)
         assert run.complete, f"{path.name} failed under nbval: see its failing cell above"
         nbformat.write(run.nb, build / "notebooks" / path.name)

@@ -354,7 +354,7 @@ def raw_server():
         handler = type("Handler", (_RawHandler,), {"reply": staticmethod(reply)})
         server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/file.bin"
 

@@ -35,14 +35,18 @@ def assert_same_weights(fused, separate, rtol):
 
 
 @pytest.mark.slow
-def test_fused_grid_equals_49_separate_fits(digits):
-    """The whole 7 x 7 lecture grid, one epoch (15 SGD steps), same weights and batches.
+def test_fused_grid_equals_separate_fits_from_corner_to_corner(digits):
+    """Every other rate and factor of the 7 x 7 lecture grid (4 x 4, both corners
+    included), one epoch (15 SGD steps), same weights and batches. Sixteen Keras fits rather
+    than 49: each configuration is a slice of the same fused arrays, so the other 33 add time,
+    not cases.
 
     Measured: the largest difference is 9e-6 of the weights' scale (float32 rounding:
     the fused network sums in another order). Diverged configurations are NaN in both.
     """
     x, y, _, _ = digits
-    rates, factors = (a.ravel() for a in np.meshgrid(LECTURE_GRID, LECTURE_GRID, indexing="ij"))
+    every_other = LECTURE_GRID[::2]  # 1e-5, 1e-3, 1e-1, 10
+    rates, factors = (a.ravel() for a in np.meshgrid(every_other, every_other, indexing="ij"))
     weights = initial_weights(0)
     fused = fused_fit(x, y, rates, factors, weights, epochs=1, shuffle_seed=None)
     assert_same_weights(fused, separate_fits(x, y, rates, factors, weights, epochs=1), rtol=1e-4)

@@ -1,16 +1,18 @@
-"""`make notebooks`' runner: executes, collects headlines, names a failing cell, builds the site."""
+"""`make notebooks`' runner: executes, collects headlines, names a failing cell, builds the site;
+and how the test run shares executed notebooks between its two processes."""
 
 import json
 import os
+import runpy
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from tools import execution
 from tools import run_notebooks as runner
-
-ROOT = Path(__file__).resolve().parents[1]
+from tools.paths import ROOT, lectures
 
 
 def write(path: Path, *cells) -> Path:
@@ -140,3 +142,33 @@ def test_the_runner_refuses_an_output_folder_that_would_overwrite_the_sources(ou
     assert runner.main(["--out", str(out)]) == 2
     assert "would overwrite the lecture sources" in capsys.readouterr().err
     assert before == {p: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+
+def test_a_record_written_by_one_process_is_read_whole_by_another(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    run = execution.Executed(nb=nb, seconds=1.5, complete=True, probes=["ExerciseNotDone"])
+    execution.save_record("01_x.ipynb", run, folder=tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["01_x.ipynb.pickle"]  # no partial file left
+    assert execution.wait_for_record("01_x.ipynb", timeout=1, folder=tmp_path) == run
+
+
+def test_waiting_for_a_record_that_never_comes_names_the_notebook(tmp_path):
+    with pytest.raises(TimeoutError, match="no record of 03_y.ipynb"):
+        execution.wait_for_record("03_y.ipynb", timeout=0.2, folder=tmp_path, poll=0.05)
+
+
+def test_the_course_build_shares_a_process_with_the_long_lectures():
+    schedule = runpy.run_path(str(ROOT / "conftest.py"))
+    scope = schedule["scope"]
+    course = schedule["COURSE_SCOPE"]
+    for workers in (1, 2, 4):
+        assert scope("notebooks/10_modern_cnns.ipynb::Cell 3", workers) == course
+        assert scope("tests/test_course_build.py::test_slides_build_offline", workers) == course
+        assert scope("tests/test_fourier.py::test_x[1]", workers) == "tests/test_fourier.py"
+    short = "notebooks/02_fourier_series_square_wave.ipynb::Cell 0"
+    assert scope(short, 2) == "notebooks/02_fourier_series_square_wave.ipynb"
+    assert scope(short, 1) == course  # one worker: nothing else would execute it
+    # every lecture is one or the other, and the long ones are the ones that train networks
+    long = {p.name for p in lectures() if scope(f"notebooks/{p.name}::Cell 0", 2) == course}
+    assert {"06_keras_cnn_digits_and_mnist.ipynb", "10_modern_cnns.ipynb"} <= long
+    assert {"01_convolution_and_polynomials.ipynb", "09_cnn_from_scratch.ipynb"}.isdisjoint(long)

@@ -108,6 +108,14 @@ _FIT_JS = """
 }
 """
 
+# show slide ``index`` (its last fragment too), then measure it as _FIT_JS does
+_GO_TO_AND_FIT_JS = f"""
+(index) => {{
+  const indices = Reveal.getIndices(Reveal.getSlides()[index]);
+  Reveal.slide(indices.h, indices.v, Number.MAX_SAFE_INTEGER);
+  return ({_FIT_JS.strip()})();
+}}"""
+
 
 def check_pages(
     paths,
@@ -187,11 +195,9 @@ def _check_one(browser, path: Path, out: Path, slides_screenshots: int, viewport
         page.wait_for_function("Reveal.isReady()", timeout=30_000)
         report.slides = page.evaluate(_SLIDES_JS)
         for index in range(report.slides):
-            page.evaluate(
-                f"() => {{ const s = Reveal.getSlides()[{index}]; const i = Reveal.getIndices(s); Reveal.slide(i.h, i.v, Number.MAX_SAFE_INTEGER); }}"
-            )
-            page.wait_for_timeout(30)
-            fit = page.evaluate(_FIT_JS)
+            # one round trip per slide: the deck fits a slide on "slidechanged", which
+            # Reveal dispatches before slide() returns, and reading the boxes lays it out
+            fit = page.evaluate(_GO_TO_AND_FIT_JS, index)
             fit["index"] = index
             report.zooms.append(fit["zoom"])
             if (

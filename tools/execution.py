@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import inspect
 import os
+import pickle
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import nbformat
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
+
+from tools.paths import BUILD
 
 KERNEL_NAME = "python3"  # the kernel of the environment that runs the tools
 CELL_TIMEOUT = 1800  # seconds per cell; full-mode training on a slow laptop
@@ -80,6 +85,34 @@ class Executed:
 
 # filled by notebooks/conftest.py while nbval runs the lectures; read by the course-build tests
 EXECUTED: dict[str, Executed] = {}
+# the same records on disk, one file per notebook, for the course-build tests when nbval ran
+# the notebook in the other test process (conftest.py at the root schedules the processes)
+RECORDS = BUILD / "test-records"
+
+
+def save_record(name: str, run: Executed, folder: Path = RECORDS) -> Path:
+    """Write ``run`` to ``folder/name.pickle`` whole or not at all (a reader never sees half)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.pickle"
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(run))
+    os.replace(partial, path)
+    return path
+
+
+def wait_for_record(name: str, timeout: float, folder: Path = RECORDS, poll: float = 0.5):
+    """The record of notebook ``name`` that another test process writes; waits up to
+    ``timeout`` seconds for it, then raises TimeoutError saying which notebook is missing."""
+    path = folder / f"{name}.pickle"
+    deadline = time.monotonic() + timeout
+    while not path.is_file():
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"no record of {name} in {folder} after {timeout:.0f} s: nbval was to execute "
+                "it in the other test process (did that process stop early, e.g. with -x?)"
+            )
+        time.sleep(poll)
+    return pickle.loads(path.read_bytes())
 
 
 def probe_exercises(kernel_client, nb: nbformat.NotebookNode, exercises, wrong_answers=None):
