@@ -60,8 +60,8 @@ lab: $(STAMP) ## JupyterLab with the course's kernel "Python (CNN course)" and t
 	$(VENV)/bin/jupyter lab notebooks
 
 lint: $(STAMP) ## ruff: lint and format check of the package, tests, tools, benchmarks and notebooks
-	$(VENV)/bin/ruff check src tests tools benchmarks notebooks
-	$(VENV)/bin/ruff format --check src tests tools benchmarks notebooks
+	$(VENV)/bin/ruff check conftest.py src tests tools benchmarks notebooks
+	$(VENV)/bin/ruff format --check conftest.py src tests tools benchmarks notebooks
 
 bench: $(STAMP) ## the course's speed benchmarks: measured ratios, one run each
 	$(PY) -m benchmarks
