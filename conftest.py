@@ -2,12 +2,11 @@
 
 ``make test`` runs pytest in two worker processes (pytest-xdist: ``-n 2 --dist loadscope`` in
 pyproject.toml). The course-build tests use the notebooks that nbval executed in this run,
-so they share a process, the scope "course", with the long lectures (those that train Keras
-networks), and run after them. The other process executes the short lectures first, each
-its own scope, and then takes the unit tests one module at a time; the course-build
-tests read the short lectures' records from ``build/test-records/``
-(:func:`tools.execution.wait_for_record`). Package fixtures live in ``tests/conftest.py``,
-the nbval settings in ``notebooks/conftest.py``.
+so they share a process, the scope "course", with the longest lectures, and run after
+them. The other process executes the short lectures first, each its own scope, and then
+takes the unit tests one module at a time; the course-build tests read the short lectures'
+records from ``build/test-records/`` (:func:`tools.execution.wait_for_record`). Package
+fixtures live in ``tests/conftest.py``, the nbval settings in ``notebooks/conftest.py``.
 """
 
 from __future__ import annotations
@@ -17,9 +16,10 @@ import shutil
 import pytest
 
 COURSE_SCOPE = "course"  # the long lectures under nbval, then the course built from them
-# the lectures that train Keras networks: 20-70 s each in quick mode, against 5-15 s for the
-# others (a new lecture is short until it is listed here)
-LONG_LECTURES = {"06", "07", "08", "10", "11"}
+# the longest lectures in quick mode (26-71 s each): with the course build they take about as
+# long as everything else, which the other process runs (a new lecture goes there until it
+# is listed here)
+LONG_LECTURES = {"06", "07", "10", "11"}
 
 
 def _kind(path: str) -> int:

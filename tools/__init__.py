@@ -5,7 +5,8 @@ A map, one line per module (the make target that runs it in brackets):
 - ``paths``: the repository's folders, the lecture pattern ``NN_*.ipynb``, the guard that
   keeps every tool from writing over ``notebooks/``.
 - ``execution``: how a notebook is executed (kernel, time limits, figure backend, the rule
-  that no cell writes to standard error), shared by ``run_notebooks`` and the tests.
+  that no cell writes to standard error), shared by ``run_notebooks`` and the tests; the
+  records of what nbval executed, which the test run's two processes share.
 - ``run_notebooks``: execute the lectures, write ``build/status.json``, build the site
   (``make notebooks``).
 - ``build_site``: the static course site in ``build/site/`` (``make site``).
