@@ -10,11 +10,10 @@ uses quick mode unless ``CNNCOURSE_QUICK`` is set (``CNNCOURSE_QUICK=0`` for ful
 nbval is the only executor of the test run. After the last cell of a notebook, while its
 kernel is still alive, this file runs each exercise's stub and then its check again (the
 check must fail on the stub), then each plausible wrong answer of ``tests/wrong_answers.py``
-and the check (it must fail on each), and records the executed notebook in
-:data:`tools.execution.EXECUTED` and in a file under :data:`tools.execution.RECORDS` (the
-test run has two processes; see ``conftest.py`` at the root). ``tests/test_course_build.py``
-builds the student copies, the site and the decks from those records instead of executing
-the course again.
+and the check (it must fail on each), and records the executed notebook in a file under
+:data:`tools.execution.RECORDS` (the test run has two processes; see ``conftest.py`` at the
+root). ``tests/test_course_build.py`` builds the student copies, the site and the decks from
+those records instead of executing the course again.
 """
 
 from __future__ import annotations
@@ -115,5 +114,4 @@ def _record(notebook) -> None:
         source=str(notebook.path),
         wrong_accepted=wrong_accepted,
     )
-    execution.EXECUTED[notebook.path.name] = record
-    execution.save_record(notebook.path.name, record)  # for a course build in another process
+    execution.save_record(notebook.path.name, record)

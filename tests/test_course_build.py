@@ -2,9 +2,9 @@
 
 The notebooks are executed once per test run, by nbval (``notebooks/conftest.py`` keeps
 what it executed and, in the same kernel, runs each exercise's stub and then its check
-again: the check must fail on the stub). The test run has two processes: these tests run
-in the one that executed the long lectures and read the records of the short ones, which
-the other process executed, from ``build/test-records/``. These tests build the student copies, the site
+again: the check must fail on the stub) and written to ``build/test-records/``. The test
+run has two processes: these tests run in the one that executed the long lectures, and the
+other executed the short ones. These tests build the student copies, the site
 and the decks from those executed notebooks, and headless Chromium opens the site and the
 decks. Run on their own (``pytest tests/test_course_build.py``), they execute the course
 first with the same settings (:mod:`tools.execution`).
@@ -37,8 +37,8 @@ from tools.paths import BUILD, lectures
 
 pytestmark = pytest.mark.slow
 NOTEBOOKS = lectures()
-# seconds to wait for a notebook that the other test process executes; it runs the short
-# lectures first (conftest.py at the root), so in a normal run there is nothing to wait for
+# seconds to wait for a notebook's record; the other test process runs the short lectures
+# first (conftest.py at the root), so in a normal run there is nothing to wait for
 RECORD_WAIT = 900
 SCREENSHOTS = BUILD / "test-screenshots"
 _WRONG_FILE = Path(__file__).with_name("wrong_answers.py")
@@ -73,10 +73,9 @@ def course(request):
     under_nbval = {item.path.name for item in request.session.items if item.path.suffix == ".ipynb"}
     executed, probes, wrong, results = {}, {}, {}, []
     for path in NOTEBOOKS:
-        run = execution.EXECUTED.get(path.name)
-        if run is None and path.name in under_nbval:  # nbval ran it in the other process
+        if path.name in under_nbval:  # in this process or in the other one
             run = execution.wait_for_record(path.name, timeout=RECORD_WAIT)
-        if run is None:  # nbval does not run it in this session
+        else:  # nbval does not run it in this session
             run = execute_and_probe(path)
         assert run.complete, f"{path.name} failed under nbval: see its failing cell above"
         nbformat.write(run.nb, build / "notebooks" / path.name)

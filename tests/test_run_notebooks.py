@@ -168,7 +168,7 @@ def test_the_course_build_shares_a_process_with_the_long_lectures():
     short = "notebooks/02_fourier_series_square_wave.ipynb::Cell 0"
     assert scope(short, 2) == "notebooks/02_fourier_series_square_wave.ipynb"
     assert scope(short, 1) == course  # one worker: nothing else would execute it
-    # every lecture is one or the other, and the long ones are the ones that train networks
+    # the longest lectures share the course's process; the NumPy lectures do not
     long = {p.name for p in lectures() if scope(f"notebooks/{p.name}::Cell 0", 2) == course}
     assert {"06_keras_cnn_digits_and_mnist.ipynb", "10_modern_cnns.ipynb"} <= long
     assert {"01_convolution_and_polynomials.ipynb", "09_cnn_from_scratch.ipynb"}.isdisjoint(long)

@@ -83,10 +83,9 @@ class Executed:
     wrong_accepted: list[str] = field(default_factory=list)  # wrong answers a check let through
 
 
-# filled by notebooks/conftest.py while nbval runs the lectures; read by the course-build tests
-EXECUTED: dict[str, Executed] = {}
-# the same records on disk, one file per notebook, for the course-build tests when nbval ran
-# the notebook in the other test process (conftest.py at the root schedules the processes)
+# written by notebooks/conftest.py while nbval runs the lectures, one file per notebook; read
+# by the course-build tests, in whichever of the test run's two processes nbval ran it
+# (conftest.py at the root schedules the processes)
 RECORDS = BUILD / "test-records"
 
 
@@ -101,8 +100,8 @@ def save_record(name: str, run: Executed, folder: Path = RECORDS) -> Path:
 
 
 def wait_for_record(name: str, timeout: float, folder: Path = RECORDS, poll: float = 0.5):
-    """The record of notebook ``name`` that another test process writes; waits up to
-    ``timeout`` seconds for it, then raises TimeoutError saying which notebook is missing."""
+    """The record of notebook ``name``, written by this test process or by the other one;
+    waits up to ``timeout`` seconds for it, then raises TimeoutError naming the notebook."""
     path = folder / f"{name}.pickle"
     deadline = time.monotonic() + timeout
     while not path.is_file():
