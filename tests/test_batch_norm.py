@@ -56,11 +56,11 @@ def test_batch_norm_on_dense_features():
     [
         ({"x": np.zeros(3)}, "x must be a batch"),
         ({"gamma": np.ones(2)}, "gamma must have shape"),
-        ({"beta": np.ones((3, 1))}, "beta must have shape"),
+        ({"beta": np.ones((3, 1))}, r"beta must be a 1-D array of shape \(3,\)"),
         ({"mean": np.zeros(3)}, "mean and var must be given together"),
         ({"mean": np.zeros(2), "var": np.ones(3)}, "mean must have shape"),
         ({"mean": np.zeros(3), "var": -np.ones(3)}, "var must be non-negative"),
-        ({"eps": -1.0}, "eps must be non-negative"),
+        ({"eps": -1.0}, "eps must be a finite real number >= 0"),
     ],
 )
 def test_batch_norm_rejects_bad_input(kwargs, message):
@@ -138,9 +138,9 @@ def test_batchnorm2d_trains_inside_sequential():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"channels": 0}, "channels must be a positive int"),
-        ({"channels": 2, "momentum": 1.0}, "momentum must lie"),
-        ({"channels": 2, "eps": 0.0}, "eps must be positive"),
+        ({"channels": 0}, "channels must be an int >= 1"),
+        ({"channels": 2, "momentum": 1.0}, r"momentum must be a finite real number in \[0, 1\)"),
+        ({"channels": 2, "eps": 0.0}, "eps must be a finite real number > 0"),
     ],
 )
 def test_batchnorm2d_rejects_bad_arguments(kwargs, message):
@@ -151,3 +151,39 @@ def test_batchnorm2d_rejects_bad_arguments(kwargs, message):
 def test_batchnorm2d_rejects_wrong_input_shape():
     with pytest.raises(ValueError, match="BatchNorm2D expects"):
         BatchNorm2D(3).forward(np.zeros((2, 4, 4, 2)))
+
+
+def test_batchnorm2d_backward_in_inference_mode_equals_finite_differences():
+    """After forward(x, training=False) the running statistics are constants: the
+    gradient is gamma * G / sqrt(running_var + eps), not the training-mode formula."""
+    rng = np.random.default_rng(4)
+    layer = BatchNorm2D(3)
+    layer.params["gamma"], layer.params["beta"] = rng.normal(size=3), rng.normal(size=3)
+    layer.running_mean, layer.running_var = rng.normal(size=3), rng.uniform(0.5, 3.0, 3)
+    x = rng.normal(1.0, 2.7, size=(3, 4, 4, 3))
+    weights = rng.normal(size=x.shape)
+
+    def loss():
+        return float(np.sum(weights * layer.forward(x, training=False)))
+
+    loss()
+    dx = layer.backward(weights)
+    assert relative_error(dx, numerical_gradient(loss, x)) < 1e-7
+    for name in ("gamma", "beta"):
+        assert (
+            relative_error(layer.grads[name], numerical_gradient(loss, layer.params[name])) < 1e-7
+        )
+
+
+def test_batchnorm2d_backward_before_forward_is_refused():
+    with pytest.raises(RuntimeError, match="forward pass first"):
+        BatchNorm2D(2).backward(np.zeros((1, 2, 2, 2)))
+
+
+def test_float16_input_is_normalised_in_float64():
+    """The variance of 0 and 200 is 10,000: in float16 the squares (40,000) overflow."""
+    x = np.array([0.0, 200.0], np.float16).reshape(2, 1, 1, 1)
+    expected = np.array([-1.0, 1.0]).reshape(2, 1, 1, 1) * 100 / np.sqrt(100**2 + 1e-3)
+    np.testing.assert_allclose(batch_norm(x, [1.0], [0.0]), expected, rtol=1e-12)
+    np.testing.assert_allclose(BatchNorm2D(1).forward(x), expected, rtol=1e-12)
+    assert batch_norm(x, [1.0], [0.0]).dtype == np.float64

@@ -323,26 +323,28 @@ def batch_norm(x, gamma, beta, mean=None, var=None, eps: float = 1e-3) -> np.nda
     array([[5.],
            [7.]])
     """
-    x = np.asarray(x)
+    # float64 for integer and float16 input: a float16 variance overflows at 65504
+    x = as_float(check_array(x, "x", shape_hint="(N, ..., C)"))
     if x.ndim < 2:
         raise ValueError(f"x must be a batch of shape (N, ..., C); got shape {x.shape}")
     channels = x.shape[-1]
-    gamma, beta = np.asarray(gamma), np.asarray(beta)
+    gamma = as_float(check_array(gamma, "gamma", ndim=1, shape_hint=f"({channels},)"))
+    beta = as_float(check_array(beta, "beta", ndim=1, shape_hint=f"({channels},)"))
     for name, value in (("gamma", gamma), ("beta", beta)):
         if value.shape != (channels,):
             raise ValueError(f"{name} must have shape ({channels},); got {value.shape}")
     if (mean is None) != (var is None):
         raise ValueError("mean and var must be given together (inference) or both be None")
-    if not eps >= 0:
-        raise ValueError(f"eps must be non-negative; got {eps!r}")
+    eps = check_float(eps, "eps", min_value=0)
     if mean is None:
         axes = tuple(range(x.ndim - 1))
         mean, var = x.mean(axis=axes), x.var(axis=axes)
     else:
-        mean, var = np.asarray(mean), np.asarray(var)
+        mean = as_float(check_array(mean, "mean", ndim=1, finite=True))
+        var = as_float(check_array(var, "var", ndim=1, finite=True))
         for name, value in (("mean", mean), ("var", var)):
             if value.shape != (channels,):
                 raise ValueError(f"{name} must have shape ({channels},); got {value.shape}")
         if np.any(var < 0):
-            raise ValueError("var must be non-negative")
+            raise ValueError(f"var must be non-negative; got a smallest value of {var.min()}")
     return gamma * (x - mean) / np.sqrt(var + eps) + beta

@@ -16,7 +16,14 @@ from __future__ import annotations
 import numpy as np
 
 from cnncourse import layers
-from cnncourse._validation import as_float, check_array, check_float, check_int, check_labels
+from cnncourse._validation import (
+    as_float,
+    check_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_labels,
+)
 from cnncourse.convolution2d import _pads, col2im, conv_output_size, im2col
 
 
@@ -368,7 +375,10 @@ class BatchNorm2D(Layer):
         \\left(G - \\langle G \\rangle - \\hat x \\langle G \\hat x \\rangle\\right):
 
     the gradient loses its mean and its component along :math:`\\hat x`, because
-    shifting or scaling a channel's inputs does not change :math:`\\hat x`.
+    shifting or scaling a channel's inputs does not change :math:`\\hat x`. After a
+    forward pass in inference mode the statistics are constants, y is affine in x, and
+    backward returns :math:`\\partial L / \\partial x = \\gamma G / \\sqrt{r_{\\sigma^2} + \\epsilon}`
+    with :math:`r_{\\sigma^2}` the running variance.
 
     Examples
     --------
@@ -381,21 +391,22 @@ class BatchNorm2D(Layer):
 
     def __init__(self, channels: int, momentum: float = 0.99, eps: float = 1e-3):
         super().__init__()
-        if isinstance(channels, bool) or not isinstance(channels, int | np.integer) or channels < 1:
-            raise ValueError(f"channels must be a positive int; got {channels!r}")
-        if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must lie in [0, 1); got {momentum!r}")
-        if not eps > 0:
-            raise ValueError(f"eps must be positive; got {eps!r}")
+        channels = check_int(channels, "channels", min_value=1)
+        momentum = check_float(momentum, "momentum", min_value=0, max_value=1, include_max=False)
+        eps = check_float(eps, "eps", min_value=0, include_min=False)
         self.params = {"gamma": np.ones(channels), "beta": np.zeros(channels)}
         self.running_mean, self.running_var = np.zeros(channels), np.ones(channels)
-        self.momentum, self.eps = float(momentum), float(eps)
+        self.momentum, self.eps = momentum, eps
+        self.training = None  # the mode of the last forward pass; backward needs it
 
     def forward(self, x, training=True):
         channels = self.params["gamma"].shape[0]
-        if x.ndim != 4 or x.shape[3] != channels:
-            raise ValueError(f"BatchNorm2D expects (N, H, W, {channels}); got {x.shape}")
-        if training:
+        # float64 for integer and float16 input: a float16 variance overflows at 65504
+        x = as_float(check_array(x, "x", ndim=4, shape_hint=f"(N, H, W, {channels})"))
+        if x.shape[3] != channels:
+            raise ValueError(f"BatchNorm2D expects x of shape (N, H, W, {channels}); got {x.shape}")
+        self.training = check_bool(training, "training")
+        if self.training:
             mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))
             rho = self.momentum
             self.running_mean = rho * self.running_mean + (1 - rho) * mean
@@ -407,9 +418,14 @@ class BatchNorm2D(Layer):
         return self.params["gamma"] * self.x_hat + self.params["beta"]
 
     def backward(self, grad):
+        if self.training is None:
+            raise RuntimeError("BatchNorm2D.backward needs a forward pass first")
         axes = (0, 1, 2)
         self.grads["gamma"] = np.sum(grad * self.x_hat, axis=axes)
         self.grads["beta"] = grad.sum(axis=axes)
+        if not self.training:
+            # inference: mean and variance are constants, so y is affine in x
+            return self.params["gamma"] * self.inv_std * grad
         m = grad.shape[0] * grad.shape[1] * grad.shape[2]
         return (
             self.params["gamma"]
