@@ -22,11 +22,19 @@ Nothing here plots; :func:`cnncourse.plots.overlay` draws a map over its image.
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import keras
 import numpy as np
+
+from cnncourse._validation import (
+    REAL_KINDS,
+    check_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_labels,
+)
 
 __all__ = [
     "class_activation_map",
@@ -67,21 +75,20 @@ def _check_model(model) -> None:
         raise ValueError(f"model must have one output of shape (N, classes); got {shapes}")
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def _check_images(x, name: str = "x") -> np.ndarray:
-    if x is None or isinstance(x, str | bytes):
-        raise ValueError(f"{name} must be an array of images (N, H, W, C); got {type(x).__name__}")
-    array = np.asarray(x)
-    if array.ndim != 4 or 0 in array.shape:
-        raise ValueError(
-            f"{name} must be a non-empty batch of images of shape (N, H, W, C) (NHWC); "
-            f"got shape {array.shape}"
-        )
+    array = check_array(x, name, ndim=4, kinds=REAL_KINDS, finite=True, shape_hint="(N, H, W, C)")
     if array.dtype.kind != "f":
-        raise ValueError(
+        raise TypeError(
             f"{name} must hold floats (scale the pixels first, e.g. x / 255); got dtype {array.dtype}"
         )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite; it contains NaN or infinity")
+    if np.abs(array).max() > _FLOAT32_MAX:
+        raise ValueError(
+            f"{name} must lie within float32's range (|{name}| <= {_FLOAT32_MAX:.4g}), because the "
+            f"images enter the model as float32; got a largest magnitude of {np.abs(array).max():.4g}"
+        )
     return array.astype("float32", copy=False)
 
 
@@ -122,21 +129,6 @@ def _check_classes(class_index, n: int, n_classes: int, name: str = "class_index
             f"got {class_index!r}"
         )
     return classes.astype("int32")
-
-
-def _check_positive_int(value, name: str) -> int:
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value!r}")
-    return int(value)
-
-
-def _check_number(value, name: str, low: float = -math.inf, strict: bool = False) -> float:
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}")
-    if value < low or (strict and value == low):
-        relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be {relation} {low}; got {value!r}")
-    return float(value)
 
 
 def _class_scores(tf, outputs, classes):
@@ -257,11 +249,9 @@ def smoothgrad(
     x = _check_images(x)
     _check_fits(model, x)
     classes = _check_classes(class_index, len(x), _n_classes(model))
-    n = _check_positive_int(n, "n")
-    sigma = _check_number(sigma, "sigma", low=0.0)
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int; got {seed!r}")
-    rng = np.random.default_rng(int(seed))
+    n = check_int(n, "n", min_value=1)
+    sigma = check_float(sigma, "sigma", min_value=0)
+    rng = np.random.default_rng(check_int(seed, "seed", min_value=0))
     total = np.zeros_like(x)
     for _ in range(n):
         noisy = (x + rng.normal(scale=sigma, size=x.shape)).astype("float32")
@@ -316,16 +306,17 @@ def grad_cam(model, x, class_index, layer_name: str) -> np.ndarray:
     classes = _check_classes(class_index, len(x), _n_classes(model))
     names = [layer.name for layer in model.layers]
     if not isinstance(layer_name, str) or layer_name not in names:
-        raise ValueError(
-            f"layer_name must name a layer of the model, one of {names}; got {layer_name!r}"
+        inside = _nested_owner(model, layer_name) if isinstance(layer_name, str) else None
+        where = (
+            f"; {layer_name!r} lies inside the nested model {inside!r}: name a layer of the "
+            f"outer model ({inside!r} itself gives that model's last feature maps)"
+            if inside
+            else ""
         )
-    layer = model.get_layer(layer_name)
-    if len(layer.output.shape) != 4:
         raise ValueError(
-            f"layer_name must name a layer with output (N, h, w, K); {layer_name!r} gives "
-            f"{tuple(layer.output.shape)}"
+            f"layer_name must name a layer of the model, one of {names}; got {layer_name!r}{where}"
         )
-    both = keras.Model(model.inputs[0], [layer.output, model.outputs[0]])
+    both = _activations_and_outputs(model, model.get_layer(layer_name))
     maps = []
     for s in range(0, len(x), _BATCH):
         with tf.GradientTape() as tape:
@@ -334,7 +325,57 @@ def grad_cam(model, x, class_index, layer_name: str) -> np.ndarray:
         grads = _gradient(tape, scores, activations, f"layer {layer_name!r}")
         alpha = tf.reduce_mean(grads, axis=(1, 2), keepdims=True)
         maps.append(tf.nn.relu(tf.reduce_sum(alpha * activations, axis=-1)).numpy())
-    return np.concatenate(maps)
+    # float32 also from a mixed-precision (float16) model, as documented
+    return np.concatenate(maps).astype("float32")
+
+
+def _nested_owner(model, name: str):
+    """The name of the nested model of ``model`` that holds a layer called ``name``, or None."""
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            if name in [inner.name for inner in layer.layers] or _nested_owner(layer, name):
+                return layer.name
+    return None
+
+
+def _connected(model, layer, side: str, with_output: bool = False):
+    """(a model from the input to the layer's input or output tensor, that tensor), taken
+    from the call (node) of the layer that belongs to ``model``'s graph; None if none does.
+
+    A layer shared by two models, or a nested model (called once in its own graph and once
+    in the outer one), has several calls, and its ``input``/``output`` is the first."""
+    for node in getattr(layer, "_inbound_nodes", []):
+        tensors = getattr(node, side)
+        if len(tensors) != 1:
+            continue
+        outputs = [tensors[0], model.outputs[0]] if with_output else tensors[0]
+        try:
+            return keras.Model(model.inputs[0], outputs), tensors[0]
+        except ValueError:  # this call of the layer is not part of the model's graph
+            continue
+    return None
+
+
+def _activations_and_outputs(model, layer):
+    """A model from the input to (the layer's output, the model's output).
+
+    (:func:`_connected`), for a nested model too.
+    """
+    name = layer.name
+    connected = _connected(model, layer, "output_tensors", with_output=True)
+    if connected is not None:
+        both, tensor = connected
+        if len(tensor.shape) != 4:
+            raise ValueError(
+                f"layer_name must name a layer with output (N, h, w, K); {name!r} gives "
+                f"{tuple(tensor.shape)}"
+            )
+        return both
+    raise ValueError(
+        f"layer_name {name!r}: the layer's output is not connected to the model's input in the "
+        "model's own graph, so there is no map to compute; name another layer, or build the "
+        "model flat (one functional graph from the input to the output)"
+    )
 
 
 def _gap_head(model):
@@ -356,6 +397,14 @@ def _gap_head(model):
             f"layer (the head CAM is defined for); got layers {kinds}"
         )
     gap, dense = layers[gaps[0]], layers[gaps[0] + 1]
+    after = layers[gaps[0] + 2 :]
+    if after and not (len(after) == 1 and _softmax_layer(model) == after[0].name):
+        kinds = [type(layer).__name__ for layer in after]
+        raise ValueError(
+            "model: the Dense layer after GlobalAveragePooling2D must be the model's output "
+            f"(optionally followed by a softmax); here it is followed by {kinds}, so CAM would "
+            "explain a hidden unit, not a class score"
+        )
     activation = getattr(dense.activation, "__name__", repr(dense.activation))
     if activation != "linear":
         raise ValueError(
@@ -363,7 +412,13 @@ def _gap_head(model):
             f"because CAM splits the linear score; got activation {activation!r}. Build the model with "
             "a linear head and apply the softmax outside it"
         )
-    return keras.Model(model.inputs[0], gap.input), dense
+    connected = _connected(model, gap, "input_tensors")
+    if connected is None:
+        raise ValueError(
+            "model: its GlobalAveragePooling2D layer is not connected to the model's input in "
+            "the model's own graph; build the model as one graph from the input to the output"
+        )
+    return connected[0], dense
 
 
 def class_activation_map(model, x, class_index) -> np.ndarray:
@@ -385,8 +440,10 @@ def class_activation_map(model, x, class_index) -> np.ndarray:
     ----------
     model : keras.Model
         Contains exactly one ``GlobalAveragePooling2D`` layer, directly followed by a
-        linear ``Dense`` layer (no activation: a softmax there would make the map
-        meaningless, so it raises ``ValueError``).
+        linear ``Dense`` layer that is the model's output, or is followed only by a
+        ``Softmax`` (the map then explains the logit). A softmax activation on the dense
+        layer itself, or further layers after it, raise ``ValueError``: the map would
+        explain something other than the class's linear score.
     x : array_like, shape (N, H, W, C), float
     class_index : int or array_like of N ints
 
@@ -461,9 +518,9 @@ def occlusion_map(
     x = _check_images(x)
     _check_fits(model, x)
     classes = _check_classes(class_index, len(x), _n_classes(model))
-    patch = _check_positive_int(patch, "patch")
-    stride = _check_positive_int(stride, "stride")
-    value = _check_number(value, "value")
+    patch = check_int(patch, "patch", min_value=1)
+    stride = check_int(stride, "stride", min_value=1)
+    value = check_float(value, "value")
     n, height, width, _ = x.shape
     if patch > min(height, width):
         raise ValueError(f"patch must be at most min(H, W) = {min(height, width)}; got {patch}")
@@ -483,16 +540,32 @@ def occlusion_map(
 # --------------------------------------------------------------------------- adversarial
 
 
+def _softmax_layer(model):
+    """The name of the softmax the model ends in, or None (nested models looked into)."""
+    layer = model.layers[-1] if model.layers else None
+    while isinstance(layer, keras.Model) and layer.layers:
+        layer = layer.layers[-1]
+    if isinstance(layer, keras.layers.Softmax):
+        return layer.name
+    activation = getattr(layer, "activation", None)
+    if getattr(activation, "__name__", None) == "softmax":
+        return layer.name
+    return None
+
+
 def _check_attack(model, x, y, from_logits):
     x = _check_images(x)
     _check_fits(model, x)
-    labels = np.asarray(y)
-    if labels.dtype.kind not in "iu" or labels.shape != (len(x),):
-        raise ValueError(f"y must be {len(x)} integer labels, one per image; got {y!r}")
-    _check_classes(labels, len(x), _n_classes(model), name="y")
-    if not isinstance(from_logits, bool):
-        raise ValueError(f"from_logits must be True or False; got {from_logits!r}")
-    return x, labels
+    labels = check_labels(y, "y", _n_classes(model), n_examples=len(x))
+    from_logits = check_bool(from_logits, "from_logits")
+    softmax = _softmax_layer(model)
+    if from_logits and softmax is not None:
+        raise ValueError(
+            f"from_logits=True, but the model ends in a softmax (layer {softmax!r}), so its "
+            "outputs are probabilities: pass from_logits=False, or build the model without "
+            "the final softmax"
+        )
+    return x, labels.astype("int32")
 
 
 def _loss_gradients(model, x: np.ndarray, labels: np.ndarray, from_logits: bool) -> np.ndarray:
@@ -564,7 +637,8 @@ def fgsm(model, x, y, epsilon: float, *, from_logits: bool, clip=(0.0, 1.0)) -> 
     _tf()
     _check_model(model)
     x, labels = _check_attack(model, x, y, from_logits)
-    epsilon = _check_number(epsilon, "epsilon", low=0.0)
+    # at most float32's largest number: a larger step overflows to inf, and inf * 0 is NaN
+    epsilon = check_float(epsilon, "epsilon", min_value=0, max_value=_FLOAT32_MAX)
     if clip is not None:
         if (
             not isinstance(clip, tuple | list)
