@@ -75,3 +75,14 @@ def test_set_seed_repeats_keras_initial_weights():
 def test_set_seed_rejects_bad_seeds(seed):
     with pytest.raises((ValueError, TypeError), match="seed must be an int >= 0"):
         config.set_seed(seed)
+
+
+@pytest.mark.parametrize("variable", [config.DATA_ENV, "CNNCOURSE_CACHE"])
+def test_a_symlink_loop_names_the_variable(monkeypatch, tmp_path, variable):
+    from cnncourse import data
+
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    monkeypatch.setenv(variable, str(loop))
+    with pytest.raises(data.DataLocationError, match=f"{variable}=.*cannot be resolved"):
+        config.settings() if variable == config.DATA_ENV else data.cache_dir()

@@ -104,8 +104,25 @@ def test_standardise():
     images = rng.integers(0, 256, size=(3, 4, 4, 3)).astype(np.uint8)
     mean, std = np.array([125.3, 122.9, 113.9]), np.array([62.6, 61.9, 66.5])
     np.testing.assert_allclose(standardise(images), (images - mean) / std, rtol=1e-5)
-    with pytest.raises(ValueError, match="images must have shape"):
+    with pytest.raises(ValueError, match="images must be a 4-D array"):
         standardise(np.zeros((4, 4, 1)))
+    with pytest.raises(ValueError, match=r"images must have shape \(N, H, W, 3\)"):
+        standardise(np.zeros((1, 4, 4, 1)))
+    np.testing.assert_allclose(standardise(images.astype(np.float64)), standardise(images))
+
+
+@pytest.mark.parametrize(
+    ("images", "message"),
+    [
+        (np.full((1, 2, 2, 3), 0.5), "look scaled to \\[0, 1\\]"),  # x / 255
+        (np.full((1, 2, 2, 3), 300.0), r"pixels in \[0, 255\]"),
+        (np.full((1, 2, 2, 3), -1.0), r"pixels in \[0, 255\]"),
+        (np.full((1, 2, 2, 3), np.nan), "finite"),
+    ],
+)
+def test_standardise_refuses_images_on_another_scale(images, message):
+    with pytest.raises(ValueError, match=message):
+        standardise(images)
 
 
 def test_layer_costs_agrees_with_forward_flops_and_count_params():

@@ -89,8 +89,24 @@ def settings() -> Settings:
     data = os.environ.get(DATA_ENV, "").strip()
     return Settings(
         quick=_parse_quick(os.environ.get(QUICK_ENV, "")),
-        data_dir=Path(data).expanduser().resolve() if data else None,
+        data_dir=_resolve_folder(data, DATA_ENV) if data else None,
     )
+
+
+def _resolve_folder(value: str, variable: str) -> Path:
+    """The absolute path that the environment variable ``variable`` (value ``value``)
+    names, or :class:`cnncourse.data.DataLocationError` naming the variable when the
+    path cannot be resolved (a symbolic link that points to itself, say)."""
+    try:
+        return Path(value).expanduser().resolve()
+    except (RuntimeError, OSError) as error:  # Python 3.11-3.12: RuntimeError for a loop
+        from cnncourse.data import DataLocationError  # data imports this module
+
+        raise DataLocationError(
+            f"{variable}={value!r} cannot be resolved to a folder ({error}); a symbolic link "
+            f"may point to itself. Set {variable} to the folder that holds the data files, "
+            "or unset it."
+        ) from error
 
 
 def is_quick() -> bool:

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from cnncourse._validation import check_float, check_int
-from cnncourse.config import DATA_ENV, settings
+from cnncourse.config import DATA_ENV, _resolve_folder, settings
 
 CACHE_ENV = "CNNCOURSE_CACHE"
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def cache_dir() -> Path:
     """
     override = os.environ.get(CACHE_ENV, "").strip()
     if override:
-        return Path(override).expanduser().resolve()
+        return _resolve_folder(override, CACHE_ENV)
     if (REPOSITORY_ROOT / "pyproject.toml").is_file():
         return REPOSITORY_ROOT / "data"
     return Path.home() / ".cache" / "cnncourse"

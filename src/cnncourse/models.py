@@ -402,8 +402,14 @@ def cifar10_resnet(
 
 
 def standardise(images):
-    """uint8 CIFAR-10 images to float32, each channel standardised with the training set's
-    statistics: :math:`(x - \\mu_c) / \\sigma_c` (:data:`CIFAR10_MEAN`, :data:`CIFAR10_STD`).
+    """Raw CIFAR-10 images (pixels 0-255) to float32, each channel standardised with the
+    training set's statistics: :math:`(x - \\mu_c) / \\sigma_c` (:data:`CIFAR10_MEAN`,
+    :data:`CIFAR10_STD`, both on the 0-255 scale).
+
+    The input must be on the 0-255 scale of :func:`cnncourse.data.load_cifar10`: uint8, or
+    any real dtype with values in [0, 255]. Float images whose largest value is at most 1
+    look scaled to [0, 1] already (``x / 255``), which would give values near -2 with no
+    warning, so they are refused.
 
     Examples
     --------
@@ -413,9 +419,20 @@ def standardise(images):
     """
     import numpy as np
 
-    images = np.asarray(images)
-    if images.ndim != 4 or images.shape[-1] != 3:
+    from cnncourse._validation import check_array
+
+    images = check_array(images, "images", ndim=4, finite=True, shape_hint="(N, H, W, 3)")
+    if images.shape[-1] != 3:
         raise ValueError(f"images must have shape (N, H, W, 3); got {images.shape}")
+    low, high = images.min(), images.max()
+    if low < 0 or high > 255:
+        raise ValueError(f"images must hold pixels in [0, 255]; got values from {low} to {high}")
+    if images.dtype.kind == "f" and high <= 1:
+        raise ValueError(
+            "images must be raw pixels on the 0-255 scale (as load_cifar10 returns them); "
+            f"these floats reach only {high:g}, so they look scaled to [0, 1] already: "
+            "pass the images before dividing by 255"
+        )
     mean = np.asarray(CIFAR10_MEAN, np.float32)
     std = np.asarray(CIFAR10_STD, np.float32)
     return (images.astype(np.float32) - mean) / std
