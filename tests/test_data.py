@@ -522,3 +522,110 @@ def test_the_shared_files_have_keras_layout(monkeypatch):
     assert cx_train.shape == (50_000, 32, 32, 3) and cy_test.shape == (10_000, 1)
     assert [data.CIFAR10_CLASSES[i] for i in cy_train[:3, 0]] == ["frog", "truck", "truck"]
     assert cifar.info.source == config.DATA_ENV
+
+
+# ---------------------------------------------------------------------------- issue 22: 11, 12, 14
+
+
+def _npz(path: Path, **changes) -> Path:
+    arrays = {
+        "x_train": np.zeros((3, 28, 28), np.uint8),
+        "y_train": np.array([0, 9, 1], np.uint8),
+        "x_test": np.zeros((2, 28, 28), np.uint8),
+        "y_test": np.array([2, 3], np.uint8),
+    } | changes
+    np.savez(path, **arrays)
+    return path
+
+
+MNIST_LAYOUT = data.LAYOUTS["mnist.npz"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"y_train": np.uint8(3)}, r"y_train should be uint8 of shape \(N\)"),
+        ({"y_train": np.array([0, 200, 255], np.uint8)}, "class labels 0..9; got labels up to 255"),
+        (
+            {"x_train": np.zeros((0, 28, 28), np.uint8), "y_train": np.zeros(0, np.uint8)},
+            "x_train is empty",
+        ),
+    ],
+)
+def test_read_npz_refuses_malformed_arrays(tmp_path, changes, message):
+    path = _npz(tmp_path / "mnist.npz", **changes)
+    with pytest.raises(data.DataFormatError, match=message):
+        data.read_npz(path, MNIST_LAYOUT, n_classes=10)
+
+
+def test_read_npz_refuses_a_member_that_is_not_npy(tmp_path):
+    import zipfile
+
+    path = tmp_path / "mnist.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        for key in MNIST_LAYOUT:
+            archive.writestr(key, b"not a .npy file")
+    with pytest.raises(data.DataFormatError, match="not a readable .npz file"):
+        data.read_npz(path, MNIST_LAYOUT)
+
+
+def test_an_unreadable_file_is_a_permission_problem(tmp_path, monkeypatch):
+    """EACCES is simulated: the tests run as root in CI, and root reads any file."""
+    path = _npz(tmp_path / "mnist.npz")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(data.np, "load", denied)
+    with pytest.raises(data.DataPermissionError, match="cannot be read: permission denied") as error:
+        data.read_npz(path, MNIST_LAYOUT)
+    assert "damaged" not in str(error.value) and "Delete" not in str(error.value)
+
+
+@pytest.mark.parametrize("timeout", [-1, 0, float("nan"), "60"])
+def test_load_mnist_checks_its_timeout(clean_env, timeout):
+    with pytest.raises((ValueError, TypeError), match="timeout must be a finite real number > 0"):
+        data.load_mnist(timeout=timeout)
+
+
+def test_download_refuses_a_checksum_that_is_not_hexadecimal(tmp_path):
+    with pytest.raises(ValueError, match="sha256 must be 64 hexadecimal digits"):
+        data.download("http://127.0.0.1:9/x", tmp_path / "x", "z" * 64)
+    assert files_in(tmp_path) == []
+
+
+def test_a_downloaded_file_gets_the_umask_permissions(http_server, tmp_path):
+    served, base = http_server
+    (served / "file.bin").write_bytes(b"payload")
+    old = os.umask(0o022)
+    try:
+        path = data.download(
+            f"{base}/file.bin", tmp_path / "file.bin", hashlib.sha256(b"payload").hexdigest()
+        )
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644  # mkstemp alone gives 0o600
+
+
+def test_sigterm_during_a_download_leaves_no_part_file(raw_server, tmp_path):
+    import subprocess
+    import sys
+
+    url = raw_server(trickle)  # 200 bytes over 10 s
+    out = tmp_path / "out"
+    script = (
+        "from cnncourse import data\n"
+        f"data.download({url!r}, {str(out / 'mnist.npz')!r}, '0' * 64, timeout=30)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        for _ in range(600):  # until the download has begun
+            if any(name.endswith(".part") for name in files_in(out)):
+                break
+            time.sleep(0.05)
+        assert any(name.endswith(".part") for name in files_in(out)), "the download never began"
+        process.terminate()  # SIGTERM
+        assert process.wait(timeout=30) == 128 + 15
+    finally:
+        process.kill()
+    assert files_in(out) == []

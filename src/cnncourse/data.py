@@ -23,13 +23,17 @@ looks complete. With no file and no network the loader raises
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import io
 import os
 import pickle
+import re
+import signal
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -40,7 +44,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cnncourse._validation import check_float, check_int
+from cnncourse._validation import check_bool, check_float, check_int
 from cnncourse.config import DATA_ENV, _resolve_folder, settings
 
 CACHE_ENV = "CNNCOURSE_CACHE"
@@ -86,6 +90,9 @@ LAYOUTS = {
     },
 }
 
+#: The number of classes of each file's labels (y_train, y_test).
+N_CLASSES = {"mnist.npz": 10, "cifar10.npz": 10}
+
 CIFAR10_CLASSES = (
     "airplane",
     "automobile",
@@ -118,6 +125,10 @@ class ChecksumError(CourseDataError, ValueError):
 
 class DataFormatError(CourseDataError, ValueError):
     """A data file exists but does not hold the arrays the course expects."""
+
+
+class DataPermissionError(CourseDataError, PermissionError):
+    """A data file exists but this account may not read it."""
 
 
 class DataLocationError(CourseDataError, NotADirectoryError):
@@ -242,6 +253,9 @@ def _temporary_file(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=suffix)
+        # mkstemp makes the file 0600; the renamed file gets the permissions any new
+        # file would (the umask), so that a cache shared between accounts works
+        os.fchmod(handle, 0o666 & ~_umask())
     except OSError as error:  # PermissionError, read-only file system, a file in the way
         raise DownloadError(
             f"cannot write into {folder} ({error.strerror or error}); make it writable, "
@@ -249,6 +263,46 @@ def _temporary_file(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
             f"folder and set {DATA_ENV} to it"
         ) from error
     return handle, Path(name)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived during a download (raised so that the clean-up runs)."""
+
+
+@contextlib.contextmanager
+def _cleanup_on_sigterm():
+    """Turn SIGTERM into an exception while the block runs, then exit with status 143.
+
+    Python's default for SIGTERM ends the process at once, without ``finally`` clauses,
+    which would leave the temporary file behind. Only the main thread may set handlers,
+    and a handler the program set itself is left alone.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    except _Terminated:
+        raise SystemExit(128 + signal.SIGTERM) from None  # what the default would give
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 def download(
@@ -287,11 +341,21 @@ def download(
         The file arrived but its SHA-256 is not ``sha256``.
     """
     destination = Path(destination)
-    if not isinstance(sha256, str) or len(sha256) != 64:
-        raise ValueError(f"sha256 must be 64 hexadecimal digits; got {sha256!r}")
-    if deadline is not None and not deadline > 0:
-        raise ValueError(f"deadline must be a positive number of seconds or None; got {deadline!r}")
+    if not isinstance(sha256, str) or not _HEX64.fullmatch(sha256):
+        raise ValueError(f"sha256 must be 64 hexadecimal digits (0-9, a-f); got {sha256!r}")
+    timeout = _check_timeout(timeout)
+    if deadline is not None:
+        deadline = check_float(deadline, "deadline", min_value=0, include_min=False)
     end = None if deadline is None else time.monotonic() + deadline
+    with _cleanup_on_sigterm():
+        return _download(url, destination, sha256, timeout, deadline, end)
+
+
+def _check_timeout(timeout) -> float:
+    return check_float(timeout, "timeout", min_value=0, include_min=False)
+
+
+def _download(url, destination: Path, sha256: str, timeout, deadline, end) -> Path:
     handle, tmp = _temporary_file(destination.parent, f".{destination.name}.", ".part")
     try:
         digest = hashlib.sha256()
@@ -395,8 +459,25 @@ def fetch(filename: str, timeout: float = 60) -> Path:
 # ---------------------------------------------------------------------------- loading
 
 
-def read_npz(path: str | os.PathLike, layout: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
-    """Read the arrays of ``layout`` from an .npz file and check their dtype and shape."""
+def read_npz(
+    path: str | os.PathLike,
+    layout: dict[str, tuple[int, ...]],
+    n_classes: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Read the arrays of ``layout`` from an .npz file and check them.
+
+    Every array must be uint8 of shape (N, *trailing) with N > 0, each x and its y of
+    one length, and with ``n_classes`` the labels (the keys ``y_*``) below it.
+
+    Raises
+    ------
+    DataFormatError
+        The file is not a readable .npz archive, or an array is missing or malformed.
+    DataPermissionError
+        The file exists but this account may not read it.
+    """
+    if n_classes is not None:
+        n_classes = check_int(n_classes, "n_classes", min_value=1)
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as archive:
@@ -413,7 +494,19 @@ def read_npz(path: str | os.PathLike, layout: dict[str, tuple[int, ...]]) -> dic
             arrays = {key: archive[key] for key in layout}
     except DataFormatError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+    except PermissionError as error:
+        raise DataPermissionError(
+            f"{path} exists but cannot be read: permission denied for this account. Make it "
+            f"readable (chmod a+r {path}), or put a copy in a folder of your own and set "
+            f"{DATA_ENV} to that folder."
+        ) from error
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ) as error:
         reason = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         hint = " (it is downloaded again if missing)" if path.name in SOURCES else ""
         raise DataFormatError(
@@ -422,11 +515,27 @@ def read_npz(path: str | os.PathLike, layout: dict[str, tuple[int, ...]]) -> dic
         ) from error
     for key, trailing in layout.items():
         array = arrays[key]
-        if array.dtype != np.uint8 or array.shape[1:] != trailing:
-            expected = "(N" + "".join(f", {size}" for size in trailing) + ")"
+        expected = "(N" + "".join(f", {size}" for size in trailing) + ")"
+        if not isinstance(array, np.ndarray):  # NumPy returns a member that is no .npy as bytes
+            raise DataFormatError(
+                f"{path} is not a readable .npz file: its member {key!r} is not a NumPy .npy "
+                "array. Delete it or replace it with a good copy."
+            )
+        if (
+            array.dtype != np.uint8
+            or array.ndim != 1 + len(trailing)
+            or array.shape[1:] != trailing
+        ):
             raise DataFormatError(
                 f"{path}: {key} should be uint8 of shape {expected}; "
                 f"got {array.dtype} {array.shape}"
+            )
+        if len(array) == 0:
+            raise DataFormatError(f"{path}: {key} is empty; expected shape {expected} with N > 0")
+        if n_classes is not None and key.startswith("y_") and array.max() >= n_classes:
+            raise DataFormatError(
+                f"{path}: {key} should hold class labels 0..{n_classes - 1}; "
+                f"got labels up to {array.max()}"
             )
     for split in ("train", "test"):
         if len(arrays[f"x_{split}"]) != len(arrays[f"y_{split}"]):
@@ -435,6 +544,8 @@ def read_npz(path: str | os.PathLike, layout: dict[str, tuple[int, ...]]) -> dic
 
 
 def _load_file(filename: str, name: str, download_missing: bool, timeout: float) -> Dataset:
+    download_missing = check_bool(download_missing, "download")
+    timeout = _check_timeout(timeout)
     found = locate(filename)
     if found is None:
         if not download_missing:
@@ -445,7 +556,7 @@ def _load_file(filename: str, name: str, download_missing: bool, timeout: float)
             raise DataNotFoundError(_not_found_message(filename, str(error))) from error
     else:
         path, label = found
-    arrays = read_npz(path, LAYOUTS[filename])
+    arrays = read_npz(path, LAYOUTS[filename], N_CLASSES[filename])
     info = DatasetInfo(
         name=name,
         source=label,
