@@ -40,6 +40,9 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "a_saw = np.zeros(10)\n"
             "b_saw = np.array([(-1) ** n * T / (n * np.pi) for n in range(1, 11)])",
             "a_saw = np.zeros(10)\nb_saw = np.array([T / (n * np.pi) for n in range(1, 11)])",
+            # three cosine coefficients instead of ten (broadcasting would let zeros(3) pass)
+            "a_saw = np.zeros(3)\n"
+            "b_saw = np.array([(-1) ** (n + 1) * T / (n * np.pi) for n in range(1, 11)])",
         ],
         [  # every even harmonic (true for W = T/2, not T/4); multiples of 4 up to 12 only
             "vanishing = [2, 4, 6, 8, 10, 12, 14, 16]",
@@ -73,6 +76,11 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "recovered = np.fft.irfft(np.fft.rfft(blurred) * W_hat, truth.size)\n"
             "noisy_recovered = np.fft.irfft(np.fft.rfft(blurred + 1e-6 * rng.normal(size=truth.size))"
             " / W_hat, truth.size)",
+            # the noiseless part right, but the noisy signal never deconvolved
+            "W_hat = np.fft.rfft(wrapped_kernel)\n"
+            "blurred = np.fft.irfft(np.fft.rfft(truth) * W_hat, truth.size)\n"
+            "recovered = np.fft.irfft(np.fft.rfft(blurred) / W_hat, truth.size)\n"
+            "noisy_recovered = blurred + 1e-6 * rng.normal(size=truth.size)",
         ],
         [  # the convolution theorem instead (no conjugate); the conjugate on the wrong factor
             "via_dft = np.fft.ifft(np.fft.fft(x_c) * np.fft.fft(y_c)).real",
@@ -97,6 +105,15 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
         [  # no biases; pooling forgotten before the dense layer
             "conv_params, dense1_params, dense2_params = 90, 4500, 500",
             "conv_params = 100\ndense1_params = 6 * 6 * 10 * 50 + 50\ndense2_params = 510",
+            # an object that claims to equal anything; the three counts as one array
+            "class AlwaysEqual:\n"
+            "    def __eq__(self, other):\n"
+            "        return True\n"
+            "\n"
+            "    __hash__ = None\n"
+            "\n"
+            "conv_params = dense1_params = dense2_params = AlwaysEqual()",
+            "conv_params = np.array([100, 4550, 510])\ndense1_params, dense2_params = 4550, 510",
         ],
         [  # a = b (max pooling is positively homogeneous); constant inputs; a kernel that mixes channels
             "a = b = rng.normal(size=(1, 4, 4, 3))\n"
@@ -112,6 +129,14 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
         [  # no biases; a receptive field of 3 + 3 + 3
             "three_small = 3 * 3 * 3 * C * C\none_large = 7 * 7 * C * C\nreceptive_field = 7",
             "three_small = 3 * (3 * 3 * C * C + C)\none_large = 7 * 7 * C * C + C\nreceptive_field = 9",
+            # objects that claim to equal anything
+            "class AlwaysEqual:\n"
+            "    def __eq__(self, other):\n"
+            "        return True\n"
+            "\n"
+            "    __hash__ = None\n"
+            "\n"
+            "three_small = one_large = AlwaysEqual()\nreceptive_field = 7",
         ],
     ],
     "06_keras_cnn_digits_and_mnist.ipynb": [
@@ -202,12 +227,30 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
         [  # no biases; the dense layer's input taken as 6 x 6 x 64
             "params_by_layer = [3 * 3 * 3 * 32, 3 * 3 * 32 * 64, 3 * 3 * 64 * 64, 4 * 4 * 64 * 64, 64 * 10]",
             "params_by_layer = [896, 18496, 36928, 6 * 6 * 64 * 64 + 64, 650]",
+            # objects that claim to equal anything
+            "class AlwaysEqual:\n"
+            "    def __eq__(self, other):\n"
+            "        return True\n"
+            "\n"
+            "    __hash__ = None\n"
+            "\n"
+            "params_by_layer = [AlwaysEqual()] * 5",
         ],
         [  # the best class instead of the worst; every misclassified image, of any class
             "worst_class = int(np.argmax(per_class.to_numpy()))\n"
             "wrong = np.flatnonzero((y_test == worst_class) & (predicted != worst_class))[:10]",
             "worst_class = int(np.argmin(per_class.to_numpy()))\n"
             "wrong = np.flatnonzero(predicted != y_test)[:10]",
+            # an object that claims to equal anything, with the right images
+            "class AlwaysEqual:\n"
+            "    def __eq__(self, other):\n"
+            "        return True\n"
+            "\n"
+            "    __hash__ = None\n"
+            "\n"
+            "wrong = np.flatnonzero((y_test == int(np.argmin(per_class.to_numpy())))"
+            " & (predicted != int(np.argmin(per_class.to_numpy()))))[:10]\n"
+            "worst_class = AlwaysEqual()",
         ],
     ],
     "09_cnn_from_scratch.ipynb": [
