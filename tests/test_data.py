@@ -577,7 +577,9 @@ def test_an_unreadable_file_is_a_permission_problem(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(data.np, "load", denied)
-    with pytest.raises(data.DataPermissionError, match="cannot be read: permission denied") as error:
+    with pytest.raises(
+        data.DataPermissionError, match="cannot be read: permission denied"
+    ) as error:
         data.read_npz(path, MNIST_LAYOUT)
     assert "damaged" not in str(error.value) and "Delete" not in str(error.value)
 
@@ -629,3 +631,15 @@ def test_sigterm_during_a_download_leaves_no_part_file(raw_server, tmp_path):
     finally:
         process.kill()
     assert files_in(out) == []
+
+
+def test_locate_finds_the_first_copy_or_none(clean_env, monkeypatch, tmp_path):
+    assert data.locate("mnist.npz") is None
+    write_mnist_like(clean_env / "mnist.npz")
+    assert data.locate("mnist.npz") == (clean_env / "mnist.npz", "download cache")
+    write_mnist_like(tmp_path / "shared" / "mnist.npz")
+    monkeypatch.setenv(config.DATA_ENV, str(tmp_path / "shared"))
+    assert data.locate("mnist.npz") == (
+        (tmp_path / "shared" / "mnist.npz").resolve(),
+        config.DATA_ENV,
+    )

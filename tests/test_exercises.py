@@ -59,7 +59,9 @@ def test_answer_int_refuses_what_is_not_a_whole_number(value):
 
 
 def test_answer_array_checks_the_shape_before_comparing():
-    with pytest.raises(AssertionError, match=r"must be an array of shape \(10,\); got shape \(3,\)"):
+    with pytest.raises(
+        AssertionError, match=r"must be an array of shape \(10,\); got shape \(3,\)"
+    ):
         answer_array(np.zeros(3), "a_saw", (10,))
     with pytest.raises(AssertionError, match="must be an array of numbers"):
         answer_array(AlwaysEqual(), "a_saw", (10,))

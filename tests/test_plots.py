@@ -124,3 +124,30 @@ def test_overlay_draws_a_non_negative_map_from_zero_with_the_course_map():
 def test_overlay_rejects_bad_input(images, maps, kwargs, message):
     with pytest.raises(ValueError, match=message):
         plots.overlay(images, maps, **kwargs)
+
+
+def test_learning_curves_names_a_missing_metric():
+    fig = plots.learning_curves({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]}, metrics=("loss",))
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 2
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"history lacks \['accuracy'\]"):
+        plots.learning_curves({"loss": [1.0]})
+
+
+def test_confusion_matrix_figure_counts_and_refuses_unequal_lengths():
+    fig = plots.confusion_matrix_figure([0, 1, 1, 2], [0, 1, 2, 2])
+    counts = [float(t.get_text()) for t in fig.axes[0].texts]
+    assert counts == [1, 0, 0, 0, 1, 1, 0, 0, 1]  # row = true class, column = predicted
+    plt.close(fig)
+    with pytest.raises(ValueError, match="y_true and y_pred differ in length: 3 and 2"):
+        plots.confusion_matrix_figure([0, 1, 1], [0, 1])
+
+
+def test_probability_grid_refuses_mismatched_inputs():
+    images, probabilities = np.zeros((2, 4, 4)), np.full((2, 3), 1 / 3)
+    fig = plots.probability_grid(images, probabilities, [0, 2], ["a", "b", "c"], ncols=2)
+    plt.close(fig)
+    with pytest.raises(ValueError, match="differ in length: 2, 2, 1"):
+        plots.probability_grid(images, probabilities, [0], ["a", "b", "c"])
+    with pytest.raises(ValueError, match=r"probabilities must be \(N, 2\)"):
+        plots.probability_grid(images, probabilities, [0, 1], ["a", "b"])

@@ -1,5 +1,4 @@
-"""The sweep of issue 14: every public function of ``convolution``, ``layers``, ``scratch``,
-``fourier`` and ``grid`` fed wrong ndims, empty arrays, NaN/inf, integer, bool, complex and
+"""The sweep of issues 14 and 22: every public callable of the package fed wrong ndims, empty arrays, NaN/inf, integer, bool, complex and
 object dtypes, lists, zero, negative and non-integer sizes, strings and None.
 
 For each call exactly one argument of a valid call is spoiled. The function must then
@@ -8,13 +7,23 @@ either return what it returns on the same values in float64 (int64 for labels), 
 exception (IndexError, ZeroDivisionError, AttributeError, a reshape error), a silent
 answer that differs from the float64 one, or a message that does not say which argument
 is wrong fails the sweep.
+
+The list is complete by construction: :func:`public_callables` enumerates every public
+function and class of every module (``__all__`` where a module has one, else the public
+names it defines), and each must be covered by a case here or be listed in ``EXEMPT``
+with the test file that probes its bad input instead (which must name it). A new public
+function without either fails ``test_every_public_callable_has_an_entry``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
+import pkgutil
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +31,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnncourse import convolution, fourier, grid, layers, scratch
+import cnncourse
+from cnncourse import convolution, fourier, grid, layers, models, oscillator, scratch
 
 ARRAY, LABELS, SIZE, COUNT, POSITIVE, REAL, CHOICE, SHAPE, FLAG, PADDING = (
     "array labels size count positive real choice shape flag padding".split()
@@ -44,6 +54,15 @@ class Case:
     names: tuple[str, ...] = ()  # further names a message may use (wrapped arguments)
     optional: tuple[str, ...] = ()  # arguments for which None is a valid value
     slow: bool = False
+    covers: tuple = ()  # the public callables probed (default: ``call`` itself)
+
+    def covered(self) -> set[str]:
+        return {key(target) for target in (self.covers or (self.call,))}
+
+
+def key(obj) -> str:
+    """``module.name`` of a public callable, e.g. ``"layers.batch_norm"``."""
+    return f"{obj.__module__.removeprefix('cnncourse.')}.{obj.__qualname__}"
 
 
 def _digits(n=6):
@@ -99,6 +118,13 @@ def _grid_search(x_train, y_train, learning_rates, l2_factors, epochs):
     return results.drop(columns=["diverged"])
 
 
+def _batch_norm_layer(channels, momentum, eps, x, training):
+    layer = scratch.BatchNorm2D(channels, momentum, eps)
+    y = layer.forward(x, training)
+    dx = layer.backward(np.ones_like(y))
+    return y, dx, layer.running_mean, layer.running_var
+
+
 X4 = small(2, 5, 5, 2)
 CASES = [
     # ---------------------------------------------------------------- convolution
@@ -116,6 +142,7 @@ CASES = [
         "convolve1d-fft",
         lambda x, w: convolution.convolve1d(x, w, method="fft"),
         {"x": (ARRAY, small(4)), "w": (ARRAY, small(6))},
+        covers=(convolution.convolve1d,),
     ),
     Case(
         "polymul",
@@ -199,6 +226,31 @@ CASES = [
         convolution.doubly_block_toeplitz,
         {"kernel": (ARRAY, small(2, 2)), "input_shape": (SHAPE, (3, 4))},
     ),
+    Case(
+        "depthwise_conv2d",
+        convolution.depthwise_conv2d,
+        {
+            "x": (ARRAY, X4),
+            "w": (ARRAY, small(2, 3, 2, 2)),
+            "stride": (SIZE, 2),
+            "padding": (PADDING, "same"),
+        },
+    ),
+    Case(
+        "conv_transpose_output_size",
+        convolution.conv_transpose_output_size,
+        {"n": (SIZE, 4), "k": (SIZE, 3), "stride": (SIZE, 2), "padding": (CHOICE, "valid")},
+    ),
+    Case(
+        "conv2d_transpose",
+        convolution.conv2d_transpose,
+        {
+            "x": (ARRAY, X4),
+            "w": (ARRAY, small(3, 3, 4, 2)),
+            "stride": (SIZE, 2),
+            "padding": (PADDING, "same"),
+        },
+    ),
     # ---------------------------------------------------------------- layers
     Case("relu", layers.relu, {"x": (ARRAY, small(3, 4))}),
     Case(
@@ -227,6 +279,7 @@ CASES = [
         "dropout",
         lambda x, rate, training: layers.dropout(x, rate, training, np.random.default_rng(0)),
         {"x": (ARRAY, small(4, 5)), "rate": (REAL, 0.25), "training": (FLAG, True)},
+        covers=(layers.dropout,),
     ),
     Case("flatten", layers.flatten, {"x": (ARRAY, X4)}),
     Case(
@@ -247,7 +300,43 @@ CASES = [
             "labels": (LABELS, np.array([0, 3, 1])),
         },
     ),
+    Case(
+        "batch_norm",
+        layers.batch_norm,
+        {
+            "x": (ARRAY, X4),
+            "gamma": (ARRAY, small(2)),
+            "beta": (ARRAY, small(2)),
+            "mean": (ARRAY, small(2)),
+            "var": (ARRAY, RNG.uniform(0.5, 2.0, 2)),
+            "eps": (REAL, 1e-3),
+        },
+        optional=("mean", "var"),
+    ),
+    Case(
+        "batch_norm-training",
+        lambda x, gamma, beta, eps: layers.batch_norm(x, gamma, beta, eps=eps),
+        {
+            "x": (ARRAY, X4),
+            "gamma": (ARRAY, small(2)),
+            "beta": (ARRAY, small(2)),
+            "eps": (REAL, 1e-3),
+        },
+        covers=(layers.batch_norm,),
+    ),
     # ---------------------------------------------------------------- scratch
+    Case(
+        "scratch.BatchNorm2D",
+        _batch_norm_layer,
+        {
+            "channels": (SIZE, 2),
+            "momentum": (REAL, 0.9),
+            "eps": (POSITIVE, 1e-3),
+            "x": (ARRAY, X4),
+            "training": (FLAG, False),
+        },
+        covers=(scratch.BatchNorm2D,),
+    ),
     Case(
         "scratch.Conv2D",
         _conv_forward,
@@ -258,20 +347,33 @@ CASES = [
             "stride": (SIZE, 1),
             "padding": (PADDING, 1),
         },
+        covers=(scratch.Conv2D,),
     ),
     Case(
         "scratch.Dense",
         lambda kernel, bias, x: scratch.Dense(kernel, bias).forward(x),
         {"kernel": (ARRAY, small(4, 2)), "bias": (ARRAY, small(2)), "x": (ARRAY, small(3, 4))},
         names=("w", "b"),
+        covers=(scratch.Dense,),
     ),
     Case(
         "scratch.MaxPool2D",
         lambda x, pool_size: scratch.MaxPool2D(pool_size).forward(x),
         {"x": (ARRAY, X4), "pool_size": (SIZE, 2)},
+        covers=(scratch.MaxPool2D,),
     ),
-    Case("scratch.ReLU", lambda x: scratch.ReLU().forward(x), {"x": (ARRAY, small(2, 3))}),
-    Case("scratch.Flatten", lambda x: scratch.Flatten().forward(x), {"x": (ARRAY, X4)}),
+    Case(
+        "scratch.ReLU",
+        lambda x: scratch.ReLU().forward(x),
+        {"x": (ARRAY, small(2, 3))},
+        covers=(scratch.ReLU,),
+    ),
+    Case(
+        "scratch.Flatten",
+        lambda x: scratch.Flatten().forward(x),
+        {"x": (ARRAY, X4)},
+        covers=(scratch.Flatten,),
+    ),
     Case(
         "softmax_cross_entropy",
         scratch.softmax_cross_entropy,
@@ -281,22 +383,64 @@ CASES = [
         "Sequential.predict",
         lambda x, batch_size: lecture_network().predict(x, batch_size),
         {"x": (ARRAY, small(3, 8, 8, 1)), "batch_size": (SIZE, 2)},
+        covers=(scratch.Sequential,),
     ),
     Case(
         "Sequential",
         lambda l2: scratch.Sequential([], l2).l2,
         {"l2": (REAL, 0.5)},
+        covers=(scratch.Sequential,),
     ),
     Case(
         "SGD",
         lambda learning_rate: scratch.SGD(learning_rate).learning_rate,
         {"learning_rate": (POSITIVE, 0.1)},
+        covers=(scratch.SGD,),
     ),
     Case(
-        "numerical_gradient", _numerical_gradient, {"x": (ARRAY, small(3)), "eps": (POSITIVE, 1e-6)}
+        "check_hyperparameters",
+        models.check_hyperparameters,
+        {"learning_rate": (POSITIVE, 0.1), "l2": (REAL, 1e-3)},
+    ),
+    Case(
+        "numerical_gradient",
+        _numerical_gradient,
+        {"x": (ARRAY, small(3)), "eps": (POSITIVE, 1e-6)},
+        covers=(scratch.numerical_gradient,),
     ),
     Case(
         "relative_error", scratch.relative_error, {"a": (ARRAY, small(3)), "b": (ARRAY, small(3))}
+    ),
+    # ---------------------------------------------------------------- oscillator
+    Case(
+        "harmonic_response",
+        oscillator.harmonic_response,
+        {
+            "omega": (ARRAY, RNG.uniform(0, 3, 5)),
+            "mass": (POSITIVE, 2.0),
+            "damping": (REAL, 0.5),
+            "stiffness": (POSITIVE, 8.0),
+        },
+    ),
+    Case(
+        "steady_state",
+        oscillator.steady_state,
+        {
+            "t": (ARRAY, RNG.uniform(-1, 1, 5)),
+            "c0": (REAL, 0.5),
+            "a": (ARRAY, small(3)),
+            "b": (ARRAY, small(3)),
+            "period": (POSITIVE, 2.0),
+            "mass": (POSITIVE, 1.0),
+            "damping": (REAL, 0.2),
+            "stiffness": (POSITIVE, 4.0),
+        },
+    ),
+    # ---------------------------------------------------------------- models (NumPy side)
+    Case(
+        "standardise",
+        models.standardise,
+        {"images": (ARRAY, RNG.integers(0, 256, (2, 3, 3, 3)).astype(np.float64))},
     ),
     # ---------------------------------------------------------------- fourier
     Case(
@@ -338,18 +482,21 @@ CASES = [
             "batch_size": (SIZE, 4),
         },
         slow=True,
+        covers=(grid.fused_fit,),
     ),
     Case(
         "fused_predict",
         lambda x, batch_size: grid.fused_predict(weights(), x, batch_size),
         {"x": (ARRAY, _digits()[0]), "batch_size": (SIZE, 4)},
         slow=True,
+        covers=(grid.fused_predict,),
     ),
     Case(
         "separate_fits",
         lambda x, y, epochs: grid.separate_fits(x, y, [0.1], [0.0], weights(), epochs)["out_bias"],
         {"x": (ARRAY, _digits()[0]), "y": (LABELS, _digits()[1]), "epochs": (SIZE, 1)},
         slow=True,
+        covers=(grid.separate_fits,),
     ),
     Case(
         "grid_search",
@@ -363,6 +510,7 @@ CASES = [
         },
         names=("x", "y", "learning_rate", "l2"),
         slow=True,
+        covers=(grid.grid_search,),
     ),
 ]
 
@@ -541,3 +689,198 @@ def test_the_valid_call_works(case):
     """The unspoiled call of every case succeeds: the sweep starts from valid ground."""
     with np.errstate(all="ignore"):
         case.call(**{arg: value for arg, (_, value) in case.args.items()})
+
+
+# -------------------------------------------------------------------------- by construction
+
+
+def public_callables() -> dict[str, object]:
+    """Every public function and class of every public module, by ``module.name``."""
+    found = {}
+    for info in pkgutil.iter_modules(cnncourse.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"cnncourse.{info.name}")
+        names = getattr(module, "__all__", None)
+        if names is None:
+            names = [
+                name
+                for name, obj in vars(module).items()
+                if not name.startswith("_") and getattr(obj, "__module__", None) == module.__name__
+            ]
+        for name in names:
+            obj = getattr(module, name)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__.startswith(
+                "cnncourse."
+            ):
+                found[key(obj)] = obj
+    return found
+
+
+#: Public callables that no case above probes. "no input": an exception class, a result
+#: container, or a function without arguments to spoil (checked). Otherwise the named test
+#: file probes its bad input (each ValueError and TypeError path), with a Keras model, a
+#: file, a server or a figure that this sweep's array spoilers cannot stand in for; it must
+#: name the callable.
+NO_INPUT = "no input"
+EXEMPT = {
+    **dict.fromkeys(
+        [
+            "config.Settings",
+            "config.is_quick",
+            "config.print_mode",
+            "config.rng",
+            "config.settings",
+            "data.ChecksumError",
+            "data.CourseDataError",
+            "data.DataFormatError",
+            "data.DataLocationError",
+            "data.DataNotFoundError",
+            "data.DataPermissionError",
+            "data.Dataset",
+            "data.DatasetInfo",
+            "data.DownloadError",
+            "data.Source",
+            "data.cache_dir",
+            "data.search_dirs",
+            "environment.Problem",
+            "environment.gpu_devices",
+            "exercises.ExerciseNotDone",
+            "grid.FusedResult",
+            "plots.use_course_style",
+            "scratch.Layer",
+        ],
+        NO_INPUT,
+    ),
+    "config.choose": "test_config.py",
+    "config.set_seed": "test_config.py",
+    **dict.fromkeys(
+        [
+            "data.cifar10_npz_from_tarball",
+            "data.download",
+            "data.fetch",
+            "data.load_cifar10",
+            "data.load_digits",
+            "data.load_mnist",
+            "data.locate",
+            "data.read_npz",
+            "data.sha256sum",
+        ],
+        "test_data.py",
+    ),
+    **dict.fromkeys(
+        [
+            "environment.dataset_problems",
+            "environment.dataset_table",
+            "environment.python_problems",
+            "environment.read_pins",
+            "environment.version_problems",
+            "environment.version_table",
+        ],
+        "test_environment.py",
+    ),
+    **dict.fromkeys(
+        ["exercises.answer_array", "exercises.answer_int", "exercises.require"],
+        "test_exercises.py",
+    ),
+    **dict.fromkeys(
+        [
+            "explain.class_activation_map",
+            "explain.fgsm",
+            "explain.grad_cam",
+            "explain.occlusion_map",
+            "explain.saliency",
+            "explain.smoothgrad",
+            "explain.zero_gradient_count",
+        ],
+        "test_explain.py",
+    ),
+    "grid.validation_split": "test_grid.py",
+    **dict.fromkeys(
+        [
+            "models.cifar10_cnn",
+            "models.digits_cnn",
+            "models.forward_flops",
+            "models.initial_weights",
+            "models.mnist_cnn",
+            "models.warmup_cosine_schedule",
+        ],
+        "test_models.py",
+    ),
+    **dict.fromkeys(
+        [
+            "models.cifar10_resnet",
+            "models.fit_augmented",
+            "models.flip_and_crop",
+            "models.layer_costs",
+            "models.predict_flip_average",
+        ],
+        "test_resnet.py",
+    ),
+    **dict.fromkeys(
+        [
+            "plots.confusion_matrix_figure",
+            "plots.convolution_animation",
+            "plots.image_grid",
+            "plots.learning_curves",
+            "plots.offline_jshtml",
+            "plots.overlay",
+            "plots.probability_grid",
+        ],
+        "test_plots.py",
+    ),
+    "plots.plot_accuracy_heatmaps": "test_grid.py",
+    "report.headline": "test_report.py",
+    "report.parse_headlines": "test_report.py",
+    "source.Source": "test_source.py",
+    "source.show_source": "test_source.py",
+    "source.source_text": "test_source.py",
+    "timing.median_time": "test_report.py",
+}
+COVERED = set().union(*(case.covered() for case in CASES))
+
+
+def test_every_public_callable_has_an_entry():
+    """A new public function fails here until a case probes it or EXEMPT says where it is."""
+    public = public_callables()
+    missing = sorted(set(public) - COVERED - set(EXEMPT))
+    assert not missing, f"public callables with no case and no EXEMPT entry: {missing}"
+    stale = sorted((COVERED | set(EXEMPT)) - set(public))
+    assert not stale, f"entries for callables that are not public (any more): {stale}"
+    both = sorted(COVERED & set(EXEMPT))
+    assert not both, f"both probed here and exempted: {both}"
+
+
+@pytest.mark.parametrize("name", sorted(EXEMPT))
+def test_each_exemption_holds(name):
+    obj = public_callables()[name]
+    where = EXEMPT[name]
+    if where == NO_INPUT:
+        if inspect.isclass(obj) and (
+            issubclass(obj, BaseException)
+            or dataclasses.is_dataclass(obj)
+            or issubclass(obj, tuple)
+        ):
+            return
+        parameters = inspect.signature(obj).parameters.values()
+        required = [
+            p
+            for p in parameters
+            if p.default is p.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        ]
+        assert not required, f"{name} takes {[p.name for p in required]}: it needs a case"
+        return
+    text = (Path(__file__).parent / where).read_text()
+    short = name.split(".", 1)[1]
+    assert re.search(rf"\b{re.escape(short)}\b", text), f"{where} never names {short}"
+
+
+def test_the_package_docstring_maps_every_module():
+    """``cnncourse.__doc__`` lists each module with one line; a new module must join it."""
+    modules = sorted(info.name for info in pkgutil.iter_modules(cnncourse.__path__))
+    listed = re.findall(r"^``(\w+)``\s+\S", cnncourse.__doc__, flags=re.MULTILINE)
+    missing = sorted(set(modules) - set(listed))
+    assert not missing, f"modules missing from the map in cnncourse/__init__.py: {missing}"
+    stale = sorted(set(listed) - set(modules))
+    assert not stale, f"the map lists modules that do not exist: {stale}"

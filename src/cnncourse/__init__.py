@@ -13,7 +13,8 @@ test file of the same name under ``tests/`` (``convolution1d`` -> ``test_convolu
 ``layers``         NumPy forward passes of ReLU, pooling, dropout, dense, softmax, loss (5)
 ``models``         the Keras models (digits, MNIST, CIFAR-10) and their initial weights (6, 8)
 ``grid``           the learning-rate x L2 grid trained as one fused model, and its reference (7)
-``scratch``        layers with backward passes and SGD: a CNN from scratch (9)
+``scratch``        layers with backward passes and SGD: a CNN from scratch (9, 10)
+``explain``        saliency, SmoothGrad, CAM, Grad-CAM, occlusion and FGSM of a Keras model (11)
 ``data``           MNIST, CIFAR-10 and scikit-learn's digits, offline first
 ``plots``          the course's figure style and figures (animations, heatmaps, grids)
 ``timing``         medians of repeated runs, for the lectures' time reports

@@ -421,7 +421,10 @@ def standardise(images):
 
     from cnncourse._validation import check_array
 
-    images = check_array(images, "images", ndim=4, finite=True, shape_hint="(N, H, W, 3)")
+    # integer or float pixels (a bool array is no image)
+    images = check_array(
+        images, "images", ndim=4, kinds="iuf", finite=True, shape_hint="(N, H, W, 3)"
+    )
     if images.shape[-1] != 3:
         raise ValueError(f"images must have shape (N, H, W, 3); got {images.shape}")
     low, high = images.min(), images.max()
