@@ -10,6 +10,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 KERNEL := cnncourse
 BUILD  := build
+# the student's workspace: git-ignored, outside build/, never touched by make clean
+WORK   ?= my-work
 # what make notebooks leaves behind; the slides and the site are made from it
 EXECUTED := $(BUILD)/status.json
 
@@ -47,8 +49,8 @@ site: $(STAMP) $(EXECUTED) ## the course site in build/site/: index, a page per 
 slides: $(STAMP) $(EXECUTED) ## a reveal.js deck per lecture in build/slides/, working offline
 	$(PY) -m tools.build_slides --build $(BUILD)
 
-student: $(STAMP) ## student copies without the worked solutions in build/student/
-	$(PY) -m tools.make_student --out $(BUILD)/student
+student: $(STAMP) ## your copies without the worked solutions in my-work/; copies you changed are kept
+	$(PY) -m tools.make_student --out $(WORK)
 
 test: $(STAMP) ## unit tests, doctests, nbval over every notebook, student copies, site and slides in Chromium
 	$(PY) -m pytest
@@ -56,8 +58,8 @@ test: $(STAMP) ## unit tests, doctests, nbval over every notebook, student copie
 test-fast: $(STAMP) ## unit tests and doctests only, no training and no notebooks (under a minute)
 	$(PY) -m pytest src/cnncourse tests -m "not slow"
 
-lab: $(STAMP) ## JupyterLab with the course's kernel "Python (CNN course)" and the RISE live slideshow
-	$(VENV)/bin/jupyter lab notebooks
+lab: $(STAMP) ## JupyterLab at the repository root (notebooks/, my-work/), kernel "Python (CNN course)", RISE
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=.
 
 lint: $(STAMP) ## ruff: lint and format check of the package, tests, tools, benchmarks and notebooks
 	$(VENV)/bin/ruff check conftest.py src tests tools benchmarks notebooks
@@ -66,6 +68,6 @@ lint: $(STAMP) ## ruff: lint and format check of the package, tests, tools, benc
 bench: $(STAMP) ## the course's speed benchmarks: measured ratios, one run each
 	$(PY) -m benchmarks
 
-clean: ## remove build/, caches and .venv (not the downloaded data in data/, nor the web-asset cache)
+clean: ## remove build/, caches and .venv (never my-work/, the downloaded data in data/ or the web-asset cache)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis $(VENV)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -32,3 +32,18 @@ def refuse_overwriting_sources(out: Path, what: str = "--out") -> None:
             f"{what} {out} would overwrite the lecture sources in {NOTEBOOKS}: "
             "choose a folder outside notebooks/ (the default is build/)"
         )
+
+
+def shown(path: Path) -> str:
+    """``path`` as a message shows it: relative to the repository, or as ``~/...``, or as given.
+
+    Keeps the build machine's folders out of what the tools print.
+    """
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved == ROOT or ROOT in resolved.parents:
+        return str(resolved.relative_to(ROOT)) or "."
+    home = Path.home().resolve()
+    if home in resolved.parents:
+        return str(Path("~") / resolved.relative_to(home))
+    return str(path)
