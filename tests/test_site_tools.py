@@ -228,3 +228,65 @@ def test_assets_and_site_build_without_node_or_npm(build, tmp_path, web_assets):
         assert "must not be called" not in done.stderr + done.stdout
     assert (build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js").is_file()
     assert (build / "slides" / "assets" / "reveal.js" / "dist" / "reveal.js").is_file()
+
+
+# --- bad input gives the course's own error (issue 22, items 8 and 9) -------------------
+
+
+def test_a_notebook_without_a_status_entry_is_shown_as_not_run(build, web_assets):
+    nbformat.write(lecture("02", "Fourier"), build / "notebooks" / "02_fourier.ipynb")
+    site.build_site(build)
+    status = (build / "site" / "status.html").read_text()
+    assert "not run" in status and "02" in status
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"mode": "quick", "notebooks": [{"notebook": "00_se', "is not valid JSON"),
+        ('{"notebooks": []}', 'has no "mode"'),
+        ('{"mode": "quick"}', 'has no "notebooks" list'),
+        ('{"mode": "quick", "notebooks": [3]}', 'has no "notebooks" list'),
+    ],
+    ids=["truncated", "no-mode", "no-notebooks", "bad-entry"],
+)
+def test_a_damaged_status_file_gets_the_courses_error(build, text, message, capsys):
+    (build / "status.json").write_text(text)
+    with pytest.raises(ValueError, match=message) as caught:
+        site.build_site(build)
+    assert "status.json" in str(caught.value) and "make notebooks" in str(caught.value)
+    assert site.main(["--build", str(build)]) == 1
+    assert message in capsys.readouterr().err
+    assert not (build / "site").exists(), "nothing written"
+
+
+def test_a_notebook_without_a_markdown_cell_is_named(build, capsys):
+    nb = new_notebook(cells=[new_code_cell("1 + 1")])
+    nbformat.write(nb, build / "notebooks" / "02_bare.ipynb")
+    with pytest.raises(
+        ValueError, match="02_bare.ipynb: a lecture notebook starts with a markdown"
+    ):
+        site.build_site(build)
+    assert site.main(["--build", str(build)]) == 1
+    assert "02_bare.ipynb" in capsys.readouterr().err
+    assert not (build / "site").exists(), "nothing written"
+
+
+def test_a_damaged_executed_notebook_is_named_by_site_and_slides(build, capsys):
+    (build / "notebooks" / "02_cut.ipynb").write_text('{"cells": [')
+    for builder, folder in ((site.build_site, "site"), (slides.main, "slides")):
+        if builder is site.build_site:
+            with pytest.raises(ValueError, match="02_cut.ipynb is not a readable notebook"):
+                builder(build)
+        else:
+            assert builder(["--build", str(build)]) == 1
+            err = capsys.readouterr().err
+            assert "02_cut.ipynb is not a readable notebook" in err and "run_notebooks" in err
+        assert not (build / folder).exists(), "nothing written"
+
+
+def test_the_front_page_counts_the_lectures_and_names_the_mode_of_each_time(build, web_assets):
+    html = site.build_site(build).read_text()
+    assert "Two lecture notebooks" in html and "Ten lecture" not in html
+    assert "quick-mode run: 2 s" in html and "ran in" not in html
+    assert site.count_in_words(12) == "Twelve" and site.count_in_words(20) == "20"

@@ -31,6 +31,60 @@ from .paths import lectures as lecture_paths
 from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet
 
 TITLE = "Convolutional neural networks: the mathematics and the practice"
+NUMBER_WORDS = (
+    "Zero One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen".split()
+)
+# what a notebook's entry shows when status.json has none for it (a run of other notebooks only)
+NOT_RUN = {"status": "not run", "seconds": None, "headlines": {}, "detail": ""}
+
+
+def count_in_words(n: int) -> str:
+    """``12`` -> ``"Twelve"``: counts on the site are generated from the lecture list."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def read_executed(path: Path):
+    """Read an executed notebook; ValueError naming the file and what to do if it is damaged."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as error:  # NotJSONError, a validation error, an unreadable file
+        reason = " ".join(str(error).split())[:120] or type(error).__name__
+        raise ValueError(
+            f"{path} is not a readable notebook ({type(error).__name__}: {reason}): "
+            f"run `python -m tools.run_notebooks notebooks/{path.name}` (or `make notebooks`) again"
+        ) from None
+
+
+def read_status(status_file: Path) -> dict:
+    """``status.json`` as written by ``make notebooks``, checked; the course's error otherwise.
+
+    FileNotFoundError if it is missing, ValueError if it is not JSON (a run that was cut
+    off), lacks ``"mode"`` or its ``"notebooks"`` list. Fields the pages show but a
+    record lacks are filled in (``"unknown"``, no headlines).
+    """
+    again = "run `make notebooks` again to rewrite it"
+    if not status_file.is_file():
+        raise FileNotFoundError(f"{status_file} is missing: run `make notebooks` first")
+    try:
+        status = json.loads(status_file.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(
+            f"{status_file} is not valid JSON ({error}; a run cut off?): {again}"
+        ) from None
+    if not isinstance(status, dict) or not isinstance(status.get("mode"), str):
+        raise ValueError(f'{status_file} has no "mode" (quick or full): {again}')
+    entries = status.get("notebooks")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("notebook"), str) for e in entries
+    ):
+        raise ValueError(
+            f'{status_file} has no "notebooks" list of {{"notebook": name, ...}} entries: {again}'
+        )
+    for key, default in (("finished", "unknown"), ("python", "unknown"), ("platform", "unknown")):
+        status.setdefault(key, default)
+    status.setdefault("packages", {})
+    status["notebooks"] = [{**NOT_RUN, "mode": status["mode"], **entry} for entry in entries]
+    return status
 
 
 @dataclass
@@ -59,7 +113,10 @@ def _first_markdown(nb) -> str:
 
 def describe(nb, stem: str) -> Lecture:
     """Title, first paragraph and learning goals, read from the notebook's first cell."""
-    text = _first_markdown(nb)
+    try:
+        text = _first_markdown(nb)
+    except ValueError as error:
+        raise ValueError(f"{stem}.ipynb: {error}; it has none") from None
     heading = re.match(r"#\s+(\d\d)\s*·\s*(.+)", text)
     if heading:
         number, title = heading.groups()
@@ -102,30 +159,23 @@ def build_site(build: Path) -> Path:
     paths = lecture_paths(executed)
     if not paths:
         raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
-    status_file = build / "status.json"
-    if not status_file.is_file():
-        raise FileNotFoundError(f"{status_file} is missing: run `make notebooks` first")
-    status = json.loads(status_file.read_text())
+    status = read_status(build / "status.json")
     by_name = {entry["notebook"]: entry for entry in status["notebooks"]}
 
+    notebooks = [read_executed(path) for path in paths]  # every input read before writing
+    lectures = [describe(nb, path.stem) for path, nb in zip(paths, notebooks, strict=True)]
     site = build / "site"
     for folder in ("lectures", "figures", "assets"):
         (site / folder).mkdir(parents=True, exist_ok=True)
     mathjax = copy_mathjax(site / "assets")
     css = copy_stylesheet("site.css", site / "assets")
 
-    notebooks = [nbformat.read(path, as_version=4) for path in paths]
-    lectures = []
-    for path, nb in zip(paths, notebooks, strict=True):
-        lecture = describe(nb, path.stem)
-        lecture.status = by_name.get(
-            path.name, {"status": "not run", "seconds": None, "headlines": {}}
-        )
+    for path, nb, lecture in zip(paths, notebooks, lectures, strict=True):
+        lecture.status = by_name.get(path.name, {**NOT_RUN, "mode": status["mode"]})
         png = first_figure(nb)
         if png:
             lecture.figure = f"{path.stem}.png"
             (site / "figures" / lecture.figure).write_bytes(png)
-        lectures.append(lecture)
 
     exporter = HTMLExporter(
         template_name="course_page",
@@ -164,6 +214,7 @@ def build_site(build: Path) -> Path:
         "mathjax_url": mathjax,
         "status": status,
         "lectures": lectures,
+        "lecture_count": count_in_words(len(lectures)),
     }
     (site / "index.html").write_text(
         env.get_template("site_index.html.j2").render(**common), encoding="utf-8"
@@ -180,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         index = build_site(args.build)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
     print(f"Course site: {index}")
