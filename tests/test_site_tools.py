@@ -290,3 +290,57 @@ def test_the_front_page_counts_the_lectures_and_names_the_mode_of_each_time(buil
     assert "Two lecture notebooks" in html and "Ten lecture" not in html
     assert "quick-mode run: 2 s" in html and "ran in" not in html
     assert site.count_in_words(12) == "Twelve" and site.count_in_words(20) == "20"
+
+
+# --- no machine paths in pages (issue 26) -----------------------------------------------
+
+
+def machine_paths(text):
+    """The build machine's repository, home and temporary folders where ``text`` names them."""
+    import tempfile
+
+    folders = {str(ROOT), str(Path.home()), tempfile.gettempdir(), os.environ.get("TMPDIR", "")}
+    folders |= {str(Path(f).resolve()) for f in folders if f}
+    return sorted(
+        {
+            m.group(0)
+            for f in folders
+            if f and f != "/"
+            for m in re.finditer(re.escape(f) + r"(?![\w.-])", text)
+        }
+    )
+
+
+def test_pages_and_decks_show_no_machine_paths(build, web_assets):
+    import sys as _sys
+    import tempfile
+
+    leaky = lecture("02", "Paths")
+    leaky.cells.append(
+        new_code_cell(
+            "print(paths)",
+            outputs=[
+                new_output(
+                    "stream",
+                    name="stdout",
+                    text=f"Python at {_sys.executable}\nData {Path.home() / 'data'}\n"
+                    f"profile {ROOT / 'src' / 'cnncourse' / 'scratch.py'}:10\n",
+                ),
+                new_output(
+                    "execute_result", data={"text/plain": f"'{tempfile.gettempdir()}/x.npz'"}
+                ),
+            ],
+        )
+    )
+    nbformat.write(leaky, build / "notebooks" / "02_paths.ipynb")
+    status = json.loads((build / "status.json").read_text())
+    status["notebooks"][1]["detail"] = f"cell 3 raised: FileNotFoundError: {ROOT / 'data' / 'x'}"
+    (build / "status.json").write_text(json.dumps(status))
+    site.build_site(build)
+    slides.build_slides(build / "notebooks", build / "slides")
+    pages = [*(build / "site").rglob("*.html"), *(build / "slides").glob("*.html")]
+    assert len(pages) >= 6
+    found = {p.name: machine_paths(p.read_text()) for p in pages}
+    assert not any(found.values()), found
+    page = (build / "site" / "lectures" / "02_paths.html").read_text()
+    assert "src/cnncourse/scratch.py:10" in page and "~/data" in page and "$TMPDIR/x.npz" in page

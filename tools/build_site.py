@@ -26,7 +26,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
-from .paths import BUILD
+from .paths import BUILD, scrub_paths
 from .paths import lectures as lecture_paths
 from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet
 
@@ -43,16 +43,41 @@ def count_in_words(n: int) -> str:
     return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
 
 
+def scrub_outputs(nb):
+    """``nb`` with the build machine's folders taken out of every text output, in place.
+
+    Paths read relative to the repository, as ``~/...`` or ``$TMPDIR/...``
+    (:func:`tools.paths.scrub_paths`): a page never shows where it was built.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = scrub_paths(output["text"])
+            for key in ("evalue", "ename"):
+                if key in output:
+                    output[key] = scrub_paths(output[key])
+            if "traceback" in output:
+                output["traceback"] = [scrub_paths(line) for line in output["traceback"]]
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/") or mime in ("application/javascript", "image/svg+xml"):
+                    output["data"][mime] = scrub_paths(value) if isinstance(value, str) else value
+    return nb
+
+
 def read_executed(path: Path):
-    """Read an executed notebook; ValueError naming the file and what to do if it is damaged."""
+    """Read an executed notebook, its outputs scrubbed of machine paths (:func:`scrub_outputs`).
+
+    ValueError naming the file and what to do if it is damaged.
+    """
     try:
-        return nbformat.read(path, as_version=4)
+        nb = nbformat.read(path, as_version=4)
     except Exception as error:  # NotJSONError, a validation error, an unreadable file
         reason = " ".join(str(error).split())[:120] or type(error).__name__
         raise ValueError(
             f"{path} is not a readable notebook ({type(error).__name__}: {reason}): "
             f"run `python -m tools.run_notebooks notebooks/{path.name}` (or `make notebooks`) again"
         ) from None
+    return scrub_outputs(nb)
 
 
 def read_status(status_file: Path) -> dict:
@@ -84,6 +109,9 @@ def read_status(status_file: Path) -> dict:
         status.setdefault(key, default)
     status.setdefault("packages", {})
     status["notebooks"] = [{**NOT_RUN, "mode": status["mode"], **entry} for entry in entries]
+    for entry in status["notebooks"]:  # a failing cell's message may name a machine path
+        if isinstance(entry["detail"], str):
+            entry["detail"] = scrub_paths(entry["detail"])
     return status
 
 
