@@ -43,8 +43,8 @@ notebooks: $(STAMP) ## execute every notebook in order into build/notebooks/, th
 $(EXECUTED):
 	$(MAKE) notebooks
 
-site: $(STAMP) $(EXECUTED) ## the course site in build/site/: index, a page per lecture, run status
-	$(PY) -m tools.build_site --build $(BUILD)
+site: $(STAMP) $(EXECUTED) ## the course site in build/site/ (solutions collapsed); STUDENT=1: build/student-site/, no solutions
+	$(PY) -m tools.build_site --build $(BUILD)$(if $(STUDENT), --student)
 
 slides: $(STAMP) $(EXECUTED) ## a reveal.js deck per lecture in build/slides/, working offline
 	$(PY) -m tools.build_slides --build $(BUILD)

@@ -344,3 +344,100 @@ def test_pages_and_decks_show_no_machine_paths(build, web_assets):
     assert not any(found.values()), found
     page = (build / "site" / "lectures" / "02_paths.html").read_text()
     assert "src/cnncourse/scratch.py:10" in page and "~/data" in page and "$TMPDIR/x.npz" in page
+
+
+# --- worked solutions: collapsed on the site, absent from the student site (issue 26) ---
+
+
+def page_text(html):
+    """What a page says, without its markup (code is highlighted token by token)."""
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def with_exercise(nb):
+    nb.cells += [
+        new_markdown_cell("**Exercise 1.** Give the answer."),
+        new_code_cell("answer = ...", metadata={"tags": ["exercise"]}),
+        new_code_cell("answer = 'SOLUTION-TEXT-42'", metadata={"tags": ["solution"]}),
+        new_code_cell("require(answer=answer)\nassert answer", metadata={"tags": ["check"]}),
+    ]
+    return nb
+
+
+@pytest.fixture
+def exercised(build):
+    nbformat.write(
+        with_exercise(lecture("01", "Convolution")), build / "notebooks" / "01_convolution.ipynb"
+    )
+    return build
+
+
+def test_the_site_collapses_each_solution_behind_a_labelled_control(exercised, web_assets):
+    site.build_site(exercised)
+    page = (exercised / "site" / "lectures" / "01_convolution.html").read_text()
+    details = re.search(r'<details class="worked-solution">(.*?)</details>', page, re.S)
+    assert details, "the solution sits in a <details> element"
+    assert "<summary>Show the worked solution</summary>" in details.group(1)
+    assert "SOLUTION-TEXT-42" in details.group(1)
+    assert page.count("SOLUTION-TEXT-42") == 1, "nowhere else on the page"
+    assert "answer = ..." in page_text(page) and "require(answer=answer)" in page_text(page)
+
+
+def test_the_student_site_has_no_solutions(exercised, web_assets, capsys):
+    assert site.main(["--build", str(exercised), "--student"]) == 0
+    student_site = exercised / "student-site"
+    pages = list(student_site.rglob("*.html"))
+    assert len(pages) == 4  # index, status, two lectures
+    text = "".join(p.read_text() for p in pages)
+    assert "SOLUTION-TEXT-42" not in text and "worked-solution" not in text
+    assert "answer = ..." in page_text(text) and "require(answer=answer)" in page_text(text)
+    assert not (exercised / "site").exists(), "the full site is a separate build"
+
+
+@pytest.mark.slow
+def test_solutions_in_chromium_hidden_reachable_by_keyboard_and_absent_for_students(
+    exercised, web_assets
+):
+    from tools import browser_check as browser
+
+    chromium = browser.find_chromium()
+    if chromium is None:
+        if os.environ.get("CNNCOURSE_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (CNNCOURSE_REQUIRE_BROWSER) but not installed")
+        pytest.skip("no Chromium: install Debian's `chromium` package to run the browser test")
+    from playwright.sync_api import sync_playwright
+
+    site.build_site(exercised)
+    site.build_site(exercised, student=True)
+    full = exercised / "site" / "lectures" / "01_convolution.html"
+    bare = exercised / "student-site" / "lectures" / "01_convolution.html"
+    with sync_playwright() as p:
+        browser_ = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser_.new_page()
+            page.goto(full.as_uri())
+            solution = page.get_by_text("SOLUTION-TEXT-42")
+            assert not solution.is_visible(), "collapsed until asked for"
+            control = page.get_by_role("group").filter(has_text="Show the worked solution")
+            assert control.count() == 1
+            for _ in range(60):  # Tab through the page until the control has the focus
+                page.keyboard.press("Tab")
+                if (
+                    page.evaluate("document.activeElement.textContent")
+                    == "Show the worked solution"
+                ):
+                    break
+            else:
+                pytest.fail("the control cannot be reached with the Tab key")
+            page.keyboard.press("Enter")
+            assert solution.is_visible(), "Enter opens the worked solution"
+            page.goto(bare.as_uri())
+            assert page.get_by_text("SOLUTION-TEXT-42").count() == 0
+            assert page.get_by_text("Show the worked solution").count() == 0
+            assert page.get_by_text("require(answer=answer)").count() >= 1
+        finally:
+            browser_.close()

@@ -26,6 +26,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
+from .make_student import student_copy
 from .paths import BUILD, scrub_paths
 from .paths import lectures as lecture_paths
 from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet
@@ -181,8 +182,14 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def build_site(build: Path) -> Path:
-    """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index."""
+def build_site(build: Path, *, student: bool = False) -> Path:
+    """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index.
+
+    The worked solutions are on the pages, each collapsed behind "Show the worked
+    solution". With ``student=True`` the site goes to ``build/student-site/`` with no
+    solution cells at all (the student copies of :mod:`tools.make_student`), for hosting
+    while a course runs.
+    """
     executed = build / "notebooks"
     paths = lecture_paths(executed)
     if not paths:
@@ -191,8 +198,13 @@ def build_site(build: Path) -> Path:
     by_name = {entry["notebook"]: entry for entry in status["notebooks"]}
 
     notebooks = [read_executed(path) for path in paths]  # every input read before writing
+    if student:
+        try:
+            notebooks = [student_copy(nb) for nb in notebooks]
+        except ValueError as error:
+            raise ValueError(f"the student site cannot be built: {error}") from None
     lectures = [describe(nb, path.stem) for path, nb in zip(paths, notebooks, strict=True)]
-    site = build / "site"
+    site = build / ("student-site" if student else "site")
     for folder in ("lectures", "figures", "assets"):
         (site / folder).mkdir(parents=True, exist_ok=True)
     mathjax = copy_mathjax(site / "assets")
@@ -256,9 +268,14 @@ def build_site(build: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=BUILD, help="the folder make notebooks wrote")
+    parser.add_argument(
+        "--student",
+        action="store_true",
+        help="build the student site, <build>/student-site/, with no worked solutions",
+    )
     args = parser.parse_args(argv)
     try:
-        index = build_site(args.build)
+        index = build_site(args.build, student=args.student)
     except (FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
