@@ -21,7 +21,12 @@ EXECUTED := $(BUILD)/status.json
 help: ## list the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): requirements.txt pyproject.toml
+# the pins inside the package, for 00_setup after `pip install .` (a test keeps them equal)
+PINS   := src/cnncourse/requirements.txt
+$(PINS): requirements.txt
+	cp requirements.txt $(PINS)
+
+$(STAMP): requirements.txt pyproject.toml $(PINS)
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "The course needs Python 3.11 or newer; $(PYTHON) is %d.%d. Run make PYTHON=python3.12 (say)." % v[:2])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
