@@ -10,6 +10,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 KERNEL := cnncourse
 BUILD  := build
+# the student's workspace: git-ignored, outside build/, never touched by make clean
+WORK   ?= my-work
 # what make notebooks leaves behind; the slides and the site are made from it
 EXECUTED := $(BUILD)/status.json
 
@@ -19,7 +21,12 @@ EXECUTED := $(BUILD)/status.json
 help: ## list the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): requirements.txt pyproject.toml
+# the pins inside the package, for 00_setup after `pip install .` (a test keeps them equal)
+PINS   := src/cnncourse/requirements.txt
+$(PINS): requirements.txt
+	cp requirements.txt $(PINS)
+
+$(STAMP): requirements.txt pyproject.toml $(PINS)
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 11) else "The course needs Python 3.11 or newer; $(PYTHON) is %d.%d. Run make PYTHON=python3.12 (say)." % v[:2])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q --upgrade pip
@@ -41,14 +48,14 @@ notebooks: $(STAMP) ## execute every notebook in order into build/notebooks/, th
 $(EXECUTED):
 	$(MAKE) notebooks
 
-site: $(STAMP) $(EXECUTED) ## the course site in build/site/: index, a page per lecture, run status
-	$(PY) -m tools.build_site --build $(BUILD)
+site: $(STAMP) $(EXECUTED) ## the course site in build/site/ (solutions collapsed); STUDENT=1: build/student-site/, no solutions
+	$(PY) -m tools.build_site --build $(BUILD)$(if $(STUDENT), --student)
 
 slides: $(STAMP) $(EXECUTED) ## a reveal.js deck per lecture in build/slides/, working offline
 	$(PY) -m tools.build_slides --build $(BUILD)
 
-student: $(STAMP) ## student copies without the worked solutions in build/student/
-	$(PY) -m tools.make_student --out $(BUILD)/student
+student: $(STAMP) ## your copies without the worked solutions in my-work/; copies you changed are kept
+	$(PY) -m tools.make_student --out $(WORK)
 
 test: $(STAMP) ## unit tests, doctests, nbval over every notebook, student copies, site and slides in Chromium
 	$(PY) -m pytest
@@ -56,8 +63,8 @@ test: $(STAMP) ## unit tests, doctests, nbval over every notebook, student copie
 test-fast: $(STAMP) ## unit tests and doctests only, no training and no notebooks (under a minute)
 	$(PY) -m pytest src/cnncourse tests -m "not slow"
 
-lab: $(STAMP) ## JupyterLab with the course's kernel "Python (CNN course)" and the RISE live slideshow
-	$(VENV)/bin/jupyter lab notebooks
+lab: $(STAMP) ## JupyterLab at the repository root (notebooks/, my-work/), kernel "Python (CNN course)", RISE
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=.
 
 lint: $(STAMP) ## ruff: lint and format check of the package, tests, tools, benchmarks and notebooks
 	$(VENV)/bin/ruff check conftest.py src tests tools benchmarks notebooks
@@ -66,6 +73,6 @@ lint: $(STAMP) ## ruff: lint and format check of the package, tests, tools, benc
 bench: $(STAMP) ## the course's speed benchmarks: measured ratios, one run each
 	$(PY) -m benchmarks
 
-clean: ## remove build/, caches and .venv (not the downloaded data in data/, nor the web-asset cache)
+clean: ## remove build/, caches and .venv (never my-work/, the downloaded data in data/ or the web-asset cache)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .hypothesis $(VENV)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -149,6 +149,19 @@ def test_slides_build_offline(course):
         assert "unpkg.com" not in text and "cdnjs" not in text and "bootstrapcdn" not in text
 
 
+def test_no_page_or_deck_shows_the_build_machines_folders(course):
+    """Paths in outputs read relative to the repository or as ~/...: never this machine's."""
+    from tests.test_site_tools import machine_paths
+
+    build = course["build"]
+    site_builder.build_site(build)
+    slides_builder.build_slides(build / "notebooks", build / "slides")
+    pages = [*(build / "site").rglob("*.html"), *(build / "slides").glob("*.slides.html")]
+    assert len(pages) >= 2 * len(NOTEBOOKS)
+    found = {page.name: machine_paths(page.read_text()) for page in pages}
+    assert not any(found.values()), {name: hits for name, hits in found.items() if hits}
+
+
 @pytest.fixture(scope="session")
 def chromium():
     path = browser.find_chromium()

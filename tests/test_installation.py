@@ -214,6 +214,28 @@ def test_the_built_wheel_runs_a_keras_lecture_outside_the_source_tree(tmp_path):
         env={**os.environ, "PYTHONPATH": ""},
     )
     assert imported.returncode == 0, imported.stderr
+    # 00_setup's pin check works from the installed package alone (no requirements.txt
+    # beside it), and reports no development tool as a problem
+    setup_check = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from cnncourse import environment as e\n"
+            "pins = e.read_pins()\n"
+            "assert 'keras' in pins, pins\n"
+            "table = e.version_table(pins)\n"
+            "print(e.REQUIREMENTS)\n"
+            "print(bool(table.set_index('package').loc['pytest', 'optional']))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert setup_check.returncode == 0, setup_check.stderr
+    pins_file, pytest_optional = setup_check.stdout.splitlines()
+    assert pins_file.startswith(str(site_packages)) and pytest_optional == "True"
     package_file, *path = imported.stdout.splitlines()
     assert package_file.startswith(str(site_packages)), "imported from the wheel, not from src/"
     assert str(PACKAGE.parent) not in path, "the editable install leaked into the environment"

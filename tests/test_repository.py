@@ -199,3 +199,38 @@ def test_cnncourse_is_imported_before_tensorflow(path):
     if tf_import:
         ours = re.search(r"^\s*(import|from) cnncourse\b", source, re.M)
         assert ours and ours.start() < tf_import.start(), "import cnncourse before keras/tensorflow"
+
+
+def test_the_readme_starts_with_a_start_here_box_and_quick_mode_first():
+    readme = (ROOT / "README.md").read_text()
+    box = re.search(r"^> \*\*Start here\*\*\n((?:^>.*\n)+)", readme, re.M)
+    assert box, "a quoted 'Start here' box"
+    assert box.start() < readme.index("## Quick start"), "before the quick start"
+    text = box.group(1)
+    for topic in (
+        "Before lecture 1",
+        "Time:",
+        "Disk and network",
+        "2.4 GB",
+        "quick mode",
+        "Where to ask",
+    ):
+        assert topic in text, topic
+    quick_start = readme.split("## Quick start", 1)[1]
+    commands = re.search(r"```bash\n(.*?)```", quick_start, re.S).group(1).splitlines()
+    assert commands[0].startswith("CNNCOURSE_QUICK=1 make notebooks"), "quick mode first"
+
+
+def test_the_readme_gives_hosted_and_gpu_recipes_at_the_pinned_version():
+    from cnncourse import environment
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Colab, JupyterHub and a GPU", 1)[1].split("\n## ", 1)[0]
+    pinned = environment.read_pins(ROOT / "requirements.txt")
+    version = pinned.get("tensorflow-cpu") or pinned["tensorflow"]
+    assert f'"tensorflow[and-cuda]=={version}"' in section, (
+        "the GPU recipe names the pinned version"
+    )
+    assert "pip install --no-deps ." in section, "a route that keeps the platform's TensorFlow"
+    assert "ipykernel install --user --name cnncourse" in section
+    assert "Python 3 (ipykernel)" in section, "the documented python3 fallback"

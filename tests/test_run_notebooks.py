@@ -172,3 +172,55 @@ def test_the_course_build_shares_a_process_with_the_long_lectures():
     long = {p.name for p in lectures() if scope(f"notebooks/{p.name}::Cell 0", 2) == course}
     assert {"06_keras_cnn_digits_and_mnist.ipynb", "10_modern_cnns.ipynb"} <= long
     assert {"01_convolution_and_polynomials.ipynb", "09_cnn_from_scratch.ipynb"}.isdisjoint(long)
+
+
+# --- never overwrite an input; refuse before running (issue 22, items 7 and 9) ----------
+
+
+def test_an_output_that_resolves_to_an_input_is_refused(tmp_path, capsys):
+    project = tmp_path / "proj"
+    (project / "notebooks").mkdir(parents=True)
+    mine = write(project / "notebooks" / "01_mine.ipynb", new_markdown_cell("# 01 · mine"))
+    before = mine.read_bytes()
+    assert runner.main(["--out", str(project), str(mine)]) == 2
+    err = capsys.readouterr().err
+    assert "would overwrite" in err and "01_mine.ipynb" in err and "an input notebook" in err
+    assert mine.read_bytes() == before
+    assert not (project / "status.json").exists()
+
+
+def test_two_inputs_with_the_same_name_are_refused(tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write(tmp_path / folder / "01_x.ipynb", new_markdown_cell(f"# 01 · {folder}"))
+    out = tmp_path / "out"
+    assert (
+        runner.main(
+            ["--out", str(out), str(tmp_path / "a/01_x.ipynb"), str(tmp_path / "b/01_x.ipynb")]
+        )
+        == 2
+    )
+    assert "have the same file name" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_out_that_is_a_file_is_refused_with_the_courses_error(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.write_text("mine")
+    nb = write(tmp_path / "01_x.ipynb", new_markdown_cell("# 01 · x"))
+    assert runner.main(["--out", str(out), str(nb)]) == 2
+    assert "is a file; the executed notebooks go to a folder" in capsys.readouterr().err
+    assert out.read_text() == "mine"
+
+
+def test_status_json_is_replaced_whole_never_rewritten_in_place(tmp_path):
+    first = [runner.result(Path("01_x.ipynb"), 1.0, "ok", "")]
+    runner.write_status(tmp_path, "quick", first, partial=False)
+    with open(tmp_path / "status.json", encoding="utf-8") as reader:  # a reader mid-way
+        second = [runner.result(Path("02_y.ipynb"), 2.0, "ok", "")]
+        runner.write_status(tmp_path, "quick", second, partial=True)
+        old = json.loads(reader.read())  # the file the reader opened is still whole
+    assert [e["notebook"] for e in old["notebooks"]] == ["01_x.ipynb"]
+    new = json.loads((tmp_path / "status.json").read_text())
+    assert [e["notebook"] for e in new["notebooks"]] == ["01_x.ipynb", "02_y.ipynb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["status.json"], "no partial file left"

@@ -228,3 +228,216 @@ def test_assets_and_site_build_without_node_or_npm(build, tmp_path, web_assets):
         assert "must not be called" not in done.stderr + done.stdout
     assert (build / "site" / "assets" / "mathjax" / "es5" / "tex-svg-full.js").is_file()
     assert (build / "slides" / "assets" / "reveal.js" / "dist" / "reveal.js").is_file()
+
+
+# --- bad input gives the course's own error (issue 22, items 8 and 9) -------------------
+
+
+def test_a_notebook_without_a_status_entry_is_shown_as_not_run(build, web_assets):
+    nbformat.write(lecture("02", "Fourier"), build / "notebooks" / "02_fourier.ipynb")
+    site.build_site(build)
+    status = (build / "site" / "status.html").read_text()
+    assert "not run" in status and "02" in status
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('{"mode": "quick", "notebooks": [{"notebook": "00_se', "is not valid JSON"),
+        ('{"notebooks": []}', 'has no "mode"'),
+        ('{"mode": "quick"}', 'has no "notebooks" list'),
+        ('{"mode": "quick", "notebooks": [3]}', 'has no "notebooks" list'),
+    ],
+    ids=["truncated", "no-mode", "no-notebooks", "bad-entry"],
+)
+def test_a_damaged_status_file_gets_the_courses_error(build, text, message, capsys):
+    (build / "status.json").write_text(text)
+    with pytest.raises(ValueError, match=message) as caught:
+        site.build_site(build)
+    assert "status.json" in str(caught.value) and "make notebooks" in str(caught.value)
+    assert site.main(["--build", str(build)]) == 1
+    assert message in capsys.readouterr().err
+    assert not (build / "site").exists(), "nothing written"
+
+
+def test_a_notebook_without_a_markdown_cell_is_named(build, capsys):
+    nb = new_notebook(cells=[new_code_cell("1 + 1")])
+    nbformat.write(nb, build / "notebooks" / "02_bare.ipynb")
+    with pytest.raises(
+        ValueError, match="02_bare.ipynb: a lecture notebook starts with a markdown"
+    ):
+        site.build_site(build)
+    assert site.main(["--build", str(build)]) == 1
+    assert "02_bare.ipynb" in capsys.readouterr().err
+    assert not (build / "site").exists(), "nothing written"
+
+
+def test_a_damaged_executed_notebook_is_named_by_site_and_slides(build, capsys):
+    (build / "notebooks" / "02_cut.ipynb").write_text('{"cells": [')
+    for builder, folder in ((site.build_site, "site"), (slides.main, "slides")):
+        if builder is site.build_site:
+            with pytest.raises(ValueError, match="02_cut.ipynb is not a readable notebook"):
+                builder(build)
+        else:
+            assert builder(["--build", str(build)]) == 1
+            err = capsys.readouterr().err
+            assert "02_cut.ipynb is not a readable notebook" in err and "run_notebooks" in err
+        assert not (build / folder).exists(), "nothing written"
+
+
+def test_the_front_page_counts_the_lectures_and_names_the_mode_of_each_time(build, web_assets):
+    html = site.build_site(build).read_text()
+    assert "Two lecture notebooks" in html and "Ten lecture" not in html
+    assert "quick-mode run: 2 s" in html and "ran in" not in html
+    assert site.count_in_words(12) == "Twelve" and site.count_in_words(20) == "20"
+
+
+# --- no machine paths in pages (issue 26) -----------------------------------------------
+
+
+def machine_paths(text):
+    """The build machine's repository, home and temporary folders where ``text`` names them."""
+    import tempfile
+
+    folders = {str(ROOT), str(Path.home()), tempfile.gettempdir(), os.environ.get("TMPDIR", "")}
+    folders |= {str(Path(f).resolve()) for f in folders if f}
+    return sorted(
+        {
+            m.group(0)
+            for f in folders
+            if f and f != "/"
+            for m in re.finditer(re.escape(f) + r"(?![\w.-])", text)
+        }
+    )
+
+
+def test_pages_and_decks_show_no_machine_paths(build, web_assets):
+    import sys as _sys
+    import tempfile
+
+    leaky = lecture("02", "Paths")
+    leaky.cells.append(
+        new_code_cell(
+            "print(paths)",
+            outputs=[
+                new_output(
+                    "stream",
+                    name="stdout",
+                    text=f"Python at {_sys.executable}\nData {Path.home() / 'data'}\n"
+                    f"profile {ROOT / 'src' / 'cnncourse' / 'scratch.py'}:10\n",
+                ),
+                new_output(
+                    "execute_result", data={"text/plain": f"'{tempfile.gettempdir()}/x.npz'"}
+                ),
+            ],
+        )
+    )
+    nbformat.write(leaky, build / "notebooks" / "02_paths.ipynb")
+    status = json.loads((build / "status.json").read_text())
+    status["notebooks"][1]["detail"] = f"cell 3 raised: FileNotFoundError: {ROOT / 'data' / 'x'}"
+    (build / "status.json").write_text(json.dumps(status))
+    site.build_site(build)
+    slides.build_slides(build / "notebooks", build / "slides")
+    pages = [*(build / "site").rglob("*.html"), *(build / "slides").glob("*.html")]
+    assert len(pages) >= 6
+    found = {p.name: machine_paths(p.read_text()) for p in pages}
+    assert not any(found.values()), found
+    page = (build / "site" / "lectures" / "02_paths.html").read_text()
+    assert "src/cnncourse/scratch.py:10" in page and "~/data" in page and "$TMPDIR/x.npz" in page
+
+
+# --- worked solutions: collapsed on the site, absent from the student site (issue 26) ---
+
+
+def page_text(html):
+    """What a page says, without its markup (code is highlighted token by token)."""
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def with_exercise(nb):
+    nb.cells += [
+        new_markdown_cell("**Exercise 1.** Give the answer."),
+        new_code_cell("answer = ...", metadata={"tags": ["exercise"]}),
+        new_code_cell("answer = 'SOLUTION-TEXT-42'", metadata={"tags": ["solution"]}),
+        new_code_cell("require(answer=answer)\nassert answer", metadata={"tags": ["check"]}),
+    ]
+    return nb
+
+
+@pytest.fixture
+def exercised(build):
+    nbformat.write(
+        with_exercise(lecture("01", "Convolution")), build / "notebooks" / "01_convolution.ipynb"
+    )
+    return build
+
+
+def test_the_site_collapses_each_solution_behind_a_labelled_control(exercised, web_assets):
+    site.build_site(exercised)
+    page = (exercised / "site" / "lectures" / "01_convolution.html").read_text()
+    details = re.search(r'<details class="worked-solution">(.*?)</details>', page, re.S)
+    assert details, "the solution sits in a <details> element"
+    assert "<summary>Show the worked solution</summary>" in details.group(1)
+    assert "SOLUTION-TEXT-42" in details.group(1)
+    assert page.count("SOLUTION-TEXT-42") == 1, "nowhere else on the page"
+    assert "answer = ..." in page_text(page) and "require(answer=answer)" in page_text(page)
+
+
+def test_the_student_site_has_no_solutions(exercised, web_assets, capsys):
+    assert site.main(["--build", str(exercised), "--student"]) == 0
+    student_site = exercised / "student-site"
+    pages = list(student_site.rglob("*.html"))
+    assert len(pages) == 4  # index, status, two lectures
+    text = "".join(p.read_text() for p in pages)
+    assert "SOLUTION-TEXT-42" not in text and "worked-solution" not in text
+    assert "answer = ..." in page_text(text) and "require(answer=answer)" in page_text(text)
+    assert not (exercised / "site").exists(), "the full site is a separate build"
+
+
+@pytest.mark.slow
+def test_solutions_in_chromium_hidden_reachable_by_keyboard_and_absent_for_students(
+    exercised, web_assets
+):
+    from tools import browser_check as browser
+
+    chromium = browser.find_chromium()
+    if chromium is None:
+        if os.environ.get("CNNCOURSE_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here (CNNCOURSE_REQUIRE_BROWSER) but not installed")
+        pytest.skip("no Chromium: install Debian's `chromium` package to run the browser test")
+    from playwright.sync_api import sync_playwright
+
+    site.build_site(exercised)
+    site.build_site(exercised, student=True)
+    full = exercised / "site" / "lectures" / "01_convolution.html"
+    bare = exercised / "student-site" / "lectures" / "01_convolution.html"
+    with sync_playwright() as p:
+        browser_ = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser_.new_page()
+            page.goto(full.as_uri())
+            solution = page.get_by_text("SOLUTION-TEXT-42")
+            assert not solution.is_visible(), "collapsed until asked for"
+            control = page.get_by_role("group").filter(has_text="Show the worked solution")
+            assert control.count() == 1
+            for _ in range(60):  # Tab through the page until the control has the focus
+                page.keyboard.press("Tab")
+                if (
+                    page.evaluate("document.activeElement.textContent")
+                    == "Show the worked solution"
+                ):
+                    break
+            else:
+                pytest.fail("the control cannot be reached with the Tab key")
+            page.keyboard.press("Enter")
+            assert solution.is_visible(), "Enter opens the worked solution"
+            page.goto(bare.as_uri())
+            assert page.get_by_text("SOLUTION-TEXT-42").count() == 0
+            assert page.get_by_text("Show the worked solution").count() == 0
+            assert page.get_by_text("require(answer=answer)").count() >= 1
+        finally:
+            browser_.close()

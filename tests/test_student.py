@@ -136,3 +136,139 @@ def test_make_student_writes_every_notebook(tmp_path):
 def test_a_solution_without_stub_and_check_is_refused(cells):
     with pytest.raises(ValueError, match="between a code cell tagged 'exercise'"):
         student.student_copy(new_notebook(cells=cells))
+
+
+# --- the student's workspace: work is never overwritten --------------------------------
+
+
+def make(*arguments, cwd=ROOT):
+    """Run make without letting it rebuild .venv (the test already runs inside it)."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-o",
+            ".venv/.installed",
+            *arguments,
+            f"PY={sys.executable}",
+        ],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def answer(path, text):
+    """Write ``text`` as the answer of the first exercise stub of the notebook at ``path``."""
+    nb = nbformat.read(path, as_version=4)
+    stub = next(c for c in nb.cells if tagged(c, "exercise"))
+    stub.source = text
+    nbformat.write(nb, path)
+
+
+def test_make_student_twice_keeps_the_students_answer(tmp_path):
+    work = tmp_path / "my-work"
+    first = make("student", f"WORK={work}")
+    assert first.returncode == 0, first.stderr
+    target = work / "01_convolution_1d.ipynb"
+    if not target.exists():
+        target = sorted(work.glob("0[1-9]_*.ipynb"))[0]
+    answer(target, "my_answer = 42  # worked out by hand")
+    edited = target.read_bytes()
+    for _ in range(2):
+        again = make("student", f"WORK={work}")
+        assert again.returncode == 0, again.stderr
+        assert target.read_bytes() == edited, "make student replaced the student's answer"
+    assert "my_answer = 42" in target.read_text()
+
+
+def test_a_changed_lecture_goes_beside_a_changed_copy(tmp_path):
+    source, work = tmp_path / "source", tmp_path / "work"
+    source.mkdir()
+    nbformat.write(exercise_notebook(["solution"]), source / "01_x.ipynb")
+    said = []
+    student.make_student(source, work, say=said.append)
+    assert said == []
+    answer(work / "01_x.ipynb", "x = 1  # mine")
+    mine = (work / "01_x.ipynb").read_bytes()
+    student.make_student(source, work, say=said.append)  # the lecture is unchanged
+    assert said == [] and (work / "01_x.ipynb").read_bytes() == mine
+    assert not (work / "01_x.new.ipynb").exists()
+
+    changed = exercise_notebook(["solution"])
+    changed.cells[0].source = "# 01 · x, second edition"
+    nbformat.write(changed, source / "01_x.ipynb")
+    student.make_student(source, work, say=said.append)
+    assert (work / "01_x.ipynb").read_bytes() == mine
+    assert "second edition" in (work / "01_x.new.ipynb").read_text()
+    assert len(said) == 1 and "01_x.new.ipynb" in said[0] and "your changes" in said[0]
+
+
+def test_an_unchanged_copy_is_updated_in_place(tmp_path):
+    source, work = tmp_path / "source", tmp_path / "work"
+    source.mkdir()
+    nbformat.write(exercise_notebook(["solution"]), source / "01_x.ipynb")
+    student.make_student(source, work)
+    changed = exercise_notebook(["solution"])
+    changed.cells[0].source = "# 01 · x, second edition"
+    nbformat.write(changed, source / "01_x.ipynb")
+    student.make_student(source, work)
+    assert "second edition" in (work / "01_x.ipynb").read_text()
+    assert not (work / "01_x.new.ipynb").exists()
+
+
+@pytest.mark.parametrize("record", ["missing", "truncated"])
+def test_a_copy_without_a_readable_record_counts_as_the_students(tmp_path, record):
+    source, work = tmp_path / "source", tmp_path / "work"
+    source.mkdir()
+    nbformat.write(exercise_notebook(["solution"]), source / "01_x.ipynb")
+    work.mkdir()
+    (work / "01_x.ipynb").write_text("my own notes")
+    if record == "truncated":
+        (work / student.MANIFEST).write_text('{"01_x.ipynb": "ab')
+    student.make_student(source, work, say=lambda line: None)
+    assert (work / "01_x.ipynb").read_text() == "my own notes"
+    assert (work / "01_x.new.ipynb").exists()
+
+
+def test_out_that_is_a_file_is_refused_with_the_courses_error(tmp_path, capsys):
+    out = tmp_path / "copies"
+    out.write_text("not a folder")
+    assert student.main(["--out", str(out)]) == 1
+    assert "is a file: give a folder" in capsys.readouterr().err
+    assert out.read_text() == "not a folder"
+
+
+def test_a_folder_in_the_way_is_refused_before_anything_is_written(tmp_path, capsys):
+    names = [p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")]
+    (tmp_path / sorted(names)[-1]).mkdir()  # the last target: the first ones would be written
+    assert student.main(["--out", str(tmp_path)]) == 1
+    assert "is a folder, where the student copy" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [sorted(names)[-1]], "nothing written"
+
+
+def test_the_workspace_is_ignored_outside_build_and_safe_from_make_clean():
+    assert student.WORKSPACE == ROOT / "my-work"
+    assert "my-work/" in (ROOT / ".gitignore").read_text().splitlines()
+    clean = make("-n", "clean")
+    assert clean.returncode == 0, clean.stderr
+    assert "rm -rf" in clean.stdout and "my-work" not in clean.stdout
+    assert "WORK" not in (ROOT / "Makefile").read_text().split("\nclean:")[1]
+    dry = make("-n", "student")
+    assert "tools.make_student --out my-work" in dry.stdout
+
+
+def test_make_lab_opens_a_root_that_reaches_lectures_and_workspace():
+    import re
+
+    lab = make("-n", "lab")
+    assert lab.returncode == 0, lab.stderr
+    root = re.search(r"--ServerApp.root_dir=(\S+)", lab.stdout)
+    assert root, lab.stdout
+    top = (ROOT / root.group(1)).resolve()
+    for folder in (ROOT / "notebooks", student.WORKSPACE):
+        assert folder.resolve() == top or top in folder.resolve().parents

@@ -26,11 +26,94 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
-from .paths import BUILD
+from .make_student import student_copy
+from .paths import BUILD, scrub_paths
 from .paths import lectures as lecture_paths
 from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_stylesheet
 
 TITLE = "Convolutional neural networks: the mathematics and the practice"
+NUMBER_WORDS = (
+    "Zero One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen".split()
+)
+# what a notebook's entry shows when status.json has none for it (a run of other notebooks only)
+NOT_RUN = {"status": "not run", "seconds": None, "headlines": {}, "detail": ""}
+
+
+def count_in_words(n: int) -> str:
+    """``12`` -> ``"Twelve"``: counts on the site are generated from the lecture list."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def scrub_outputs(nb):
+    """``nb`` with the build machine's folders taken out of every text output, in place.
+
+    Paths read relative to the repository, as ``~/...`` or ``$TMPDIR/...``
+    (:func:`tools.paths.scrub_paths`): a page never shows where it was built.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                output["text"] = scrub_paths(output["text"])
+            for key in ("evalue", "ename"):
+                if key in output:
+                    output[key] = scrub_paths(output[key])
+            if "traceback" in output:
+                output["traceback"] = [scrub_paths(line) for line in output["traceback"]]
+            for mime, value in output.get("data", {}).items():
+                if mime.startswith("text/") or mime in ("application/javascript", "image/svg+xml"):
+                    output["data"][mime] = scrub_paths(value) if isinstance(value, str) else value
+    return nb
+
+
+def read_executed(path: Path):
+    """Read an executed notebook, its outputs scrubbed of machine paths (:func:`scrub_outputs`).
+
+    ValueError naming the file and what to do if it is damaged.
+    """
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as error:  # NotJSONError, a validation error, an unreadable file
+        reason = " ".join(str(error).split())[:120] or type(error).__name__
+        raise ValueError(
+            f"{path} is not a readable notebook ({type(error).__name__}: {reason}): "
+            f"run `python -m tools.run_notebooks notebooks/{path.name}` (or `make notebooks`) again"
+        ) from None
+    return scrub_outputs(nb)
+
+
+def read_status(status_file: Path) -> dict:
+    """``status.json`` as written by ``make notebooks``, checked; the course's error otherwise.
+
+    FileNotFoundError if it is missing, ValueError if it is not JSON (a run that was cut
+    off), lacks ``"mode"`` or its ``"notebooks"`` list. Fields the pages show but a
+    record lacks are filled in (``"unknown"``, no headlines).
+    """
+    again = "run `make notebooks` again to rewrite it"
+    if not status_file.is_file():
+        raise FileNotFoundError(f"{status_file} is missing: run `make notebooks` first")
+    try:
+        status = json.loads(status_file.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(
+            f"{status_file} is not valid JSON ({error}; a run cut off?): {again}"
+        ) from None
+    if not isinstance(status, dict) or not isinstance(status.get("mode"), str):
+        raise ValueError(f'{status_file} has no "mode" (quick or full): {again}')
+    entries = status.get("notebooks")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("notebook"), str) for e in entries
+    ):
+        raise ValueError(
+            f'{status_file} has no "notebooks" list of {{"notebook": name, ...}} entries: {again}'
+        )
+    for key, default in (("finished", "unknown"), ("python", "unknown"), ("platform", "unknown")):
+        status.setdefault(key, default)
+    status.setdefault("packages", {})
+    status["notebooks"] = [{**NOT_RUN, "mode": status["mode"], **entry} for entry in entries]
+    for entry in status["notebooks"]:  # a failing cell's message may name a machine path
+        if isinstance(entry["detail"], str):
+            entry["detail"] = scrub_paths(entry["detail"])
+    return status
 
 
 @dataclass
@@ -59,7 +142,10 @@ def _first_markdown(nb) -> str:
 
 def describe(nb, stem: str) -> Lecture:
     """Title, first paragraph and learning goals, read from the notebook's first cell."""
-    text = _first_markdown(nb)
+    try:
+        text = _first_markdown(nb)
+    except ValueError as error:
+        raise ValueError(f"{stem}.ipynb: {error}; it has none") from None
     heading = re.match(r"#\s+(\d\d)\s*·\s*(.+)", text)
     if heading:
         number, title = heading.groups()
@@ -96,36 +182,40 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def build_site(build: Path) -> Path:
-    """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index."""
+def build_site(build: Path, *, student: bool = False) -> Path:
+    """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index.
+
+    The worked solutions are on the pages, each collapsed behind "Show the worked
+    solution". With ``student=True`` the site goes to ``build/student-site/`` with no
+    solution cells at all (the student copies of :mod:`tools.make_student`), for hosting
+    while a course runs.
+    """
     executed = build / "notebooks"
     paths = lecture_paths(executed)
     if not paths:
         raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
-    status_file = build / "status.json"
-    if not status_file.is_file():
-        raise FileNotFoundError(f"{status_file} is missing: run `make notebooks` first")
-    status = json.loads(status_file.read_text())
+    status = read_status(build / "status.json")
     by_name = {entry["notebook"]: entry for entry in status["notebooks"]}
 
-    site = build / "site"
+    notebooks = [read_executed(path) for path in paths]  # every input read before writing
+    if student:
+        try:
+            notebooks = [student_copy(nb) for nb in notebooks]
+        except ValueError as error:
+            raise ValueError(f"the student site cannot be built: {error}") from None
+    lectures = [describe(nb, path.stem) for path, nb in zip(paths, notebooks, strict=True)]
+    site = build / ("student-site" if student else "site")
     for folder in ("lectures", "figures", "assets"):
         (site / folder).mkdir(parents=True, exist_ok=True)
     mathjax = copy_mathjax(site / "assets")
     css = copy_stylesheet("site.css", site / "assets")
 
-    notebooks = [nbformat.read(path, as_version=4) for path in paths]
-    lectures = []
-    for path, nb in zip(paths, notebooks, strict=True):
-        lecture = describe(nb, path.stem)
-        lecture.status = by_name.get(
-            path.name, {"status": "not run", "seconds": None, "headlines": {}}
-        )
+    for path, nb, lecture in zip(paths, notebooks, lectures, strict=True):
+        lecture.status = by_name.get(path.name, {**NOT_RUN, "mode": status["mode"]})
         png = first_figure(nb)
         if png:
             lecture.figure = f"{path.stem}.png"
             (site / "figures" / lecture.figure).write_bytes(png)
-        lectures.append(lecture)
 
     exporter = HTMLExporter(
         template_name="course_page",
@@ -164,6 +254,7 @@ def build_site(build: Path) -> Path:
         "mathjax_url": mathjax,
         "status": status,
         "lectures": lectures,
+        "lecture_count": count_in_words(len(lectures)),
     }
     (site / "index.html").write_text(
         env.get_template("site_index.html.j2").render(**common), encoding="utf-8"
@@ -177,10 +268,15 @@ def build_site(build: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", type=Path, default=BUILD, help="the folder make notebooks wrote")
+    parser.add_argument(
+        "--student",
+        action="store_true",
+        help="build the student site, <build>/student-site/, with no worked solutions",
+    )
     args = parser.parse_args(argv)
     try:
-        index = build_site(args.build)
-    except FileNotFoundError as error:
+        index = build_site(args.build, student=args.student)
+    except (FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
     print(f"Course site: {index}")

@@ -17,9 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-import nbformat
 from nbconvert import SlidesExporter
 
+from .build_site import read_executed
 from .paths import BUILD, lectures
 from .web_assets import COMMON, TEMPLATES, copy_mathjax, copy_reveal, copy_stylesheet
 
@@ -43,6 +43,7 @@ def build_slides(executed: Path, out: Path) -> list[Path]:
     notebooks = lectures(executed)
     if not notebooks:
         raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
+    executed_nbs = [read_executed(path) for path in notebooks]  # all read before writing
     out.mkdir(parents=True, exist_ok=True)
     assets = out / "assets"
     resources = {
@@ -56,8 +57,7 @@ def build_slides(executed: Path, out: Path) -> list[Path]:
     copy_reveal(assets)
     decks = []
     export = exporter()
-    for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
+    for path, nb in zip(notebooks, executed_nbs, strict=True):
         html, _ = export.from_notebook_node(
             nb, resources={**resources, "metadata": {"name": path.stem}}
         )
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         decks = build_slides(args.build / "notebooks", args.build / "slides")
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
     print(

@@ -6,6 +6,9 @@ are written once.
 
 from __future__ import annotations
 
+import os
+import re
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +35,52 @@ def refuse_overwriting_sources(out: Path, what: str = "--out") -> None:
             f"{what} {out} would overwrite the lecture sources in {NOTEBOOKS}: "
             "choose a folder outside notebooks/ (the default is build/)"
         )
+
+
+def shown(path: Path) -> str:
+    """``path`` as a message shows it: relative to the repository, or as ``~/...``, or as given.
+
+    Keeps the build machine's folders out of what the tools print.
+    """
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved == ROOT or ROOT in resolved.parents:
+        return str(resolved.relative_to(ROOT)) or "."
+    home = Path.home().resolve()
+    if home in resolved.parents:
+        return str(Path("~") / resolved.relative_to(home))
+    return str(path)
+
+
+def machine_folders() -> list[tuple[str, str]]:
+    """(folder, what a page shows instead) for this machine's repository, home and temporary folders.
+
+    Longest first, so that a repository inside the home folder reads as relative to the
+    repository, not as ``~/...``.
+    """
+    pairs = {}
+    for folder, shown_as in (
+        (ROOT, "."),
+        (Path.home(), "~"),
+        (Path(tempfile.gettempdir()), "$TMPDIR"),
+        (Path(os.environ.get("TMPDIR", tempfile.gettempdir())), "$TMPDIR"),
+    ):
+        for spelling in {str(folder), str(folder.resolve())}:
+            if spelling not in ("/", "") and spelling not in pairs:
+                pairs[spelling] = shown_as
+    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
+
+
+def scrub_paths(text: str) -> str:
+    """``text`` with this machine's folders written relative to the repository, as ``~/...``
+    or as ``$TMPDIR/...``: what a built page may show of where it was built.
+
+    >>> scrub_paths(str(ROOT / ".venv" / "bin" / "python"))
+    '.venv/bin/python'
+    """
+    for folder, shown_as in machine_folders():
+        pattern = re.escape(folder) + r"(?![\w.-])"  # the whole folder name, not a prefix
+        if shown_as == ".":  # ROOT/x -> x
+            text = re.sub(pattern + r"[/\\]", "", text)
+        text = re.sub(pattern, lambda _match, shown_as=shown_as: shown_as, text)
+    return text

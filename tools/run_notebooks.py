@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -154,8 +156,60 @@ def write_status(out: Path, mode: str, results: list[dict], partial: bool) -> li
             [r for r in kept if r["notebook"] not in ran] + results, key=lambda r: r["notebook"]
         )
     out.mkdir(parents=True, exist_ok=True)
-    status_file.write_text(json.dumps(status_document(mode, results), indent=2))
+    write_atomically(status_file, json.dumps(status_document(mode, results), indent=2))
     return results
+
+
+def write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` through a temporary file renamed over it.
+
+    A run cut off while writing leaves the old ``status.json`` whole, never half of one.
+    """
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def check_targets(paths: list[Path], out: Path) -> None:
+    """Raise ValueError, before anything runs, if an executed copy could replace an input.
+
+    The copies go to ``out/notebooks/<name>``: that path may not be one of the inputs, two
+    inputs may not share a file name (the second copy would replace the first), and
+    ``out`` and ``out/notebooks`` must be folders (or not exist yet).
+    """
+    for folder in (out, out / "notebooks"):
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(
+                f"--out {out}: {folder} is a file; the executed notebooks go to a folder "
+                "(the default is build/)"
+            )
+    inputs = {path.resolve() for path in paths}
+    seen: dict[str, Path] = {}
+    for path in paths:
+        if path.name in seen:
+            raise ValueError(
+                f"{seen[path.name]} and {path} have the same file name: their executed copies "
+                f"would overwrite each other in {out / 'notebooks'}; run them with different --out"
+            )
+        seen[path.name] = path
+        target = out / "notebooks" / path.name
+        if target.resolve() in inputs:
+            raise ValueError(
+                f"--out {out} would overwrite {target}, "
+                "an input notebook, with its executed copy: choose another --out (the default is build/)"
+            )
+        if target.is_dir():
+            raise ValueError(f"{target} is a folder, where the executed {path.name} would go")
 
 
 def print_table(results: list[dict]) -> None:
@@ -199,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("no notebooks found", file=sys.stderr)
         return 1
+    try:
+        check_targets(paths, args.out)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
     active = config.settings()
     print(active.describe())
     results = []

@@ -1,11 +1,15 @@
 """The checks a student runs before lecture 1 (``notebooks/00_setup.ipynb``).
 
 Each function returns data (a table or a list), never prints, so the notebook shows it
-and the tests can check it.
+and the tests can check it. The pins come with the package (``cnncourse/requirements.txt``,
+a copy of the repository's ``requirements.txt`` that ``make install`` refreshes and a test
+keeps equal), so the checks work after a plain ``pip install .`` too. The tools for
+tests, lint, the site and JupyterLab are optional: a lecture runs without them.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from importlib import metadata
@@ -16,8 +20,32 @@ from packaging.requirements import Requirement
 
 from cnncourse import data
 
-REQUIREMENTS = data.REPOSITORY_ROOT / "requirements.txt"
+REQUIREMENTS = Path(__file__).with_name("requirements.txt")  # package data
 MIN_PYTHON = (3, 11)
+# one TensorFlow stands in for the other: the GPU recipe (tensorflow[and-cuda]) and hosted
+# platforms (Colab) have `tensorflow` where the Linux x86-64 pin names `tensorflow-cpu`
+ALTERNATIVES = {"tensorflow-cpu": "tensorflow", "tensorflow": "tensorflow-cpu"}
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def required_packages() -> set[str] | None:
+    """The normalised names of the course package's own dependencies (not its extras).
+
+    None when the package's metadata cannot be read (then every pin counts as required).
+    """
+    try:
+        declared = metadata.requires("cnncourse") or []
+    except metadata.PackageNotFoundError:
+        return None
+    required = set()
+    for line in declared:
+        requirement = Requirement(line)
+        if requirement.marker is None or "extra" not in str(requirement.marker):
+            required.add(_normalised(requirement.name))
+    return required
 
 
 @dataclass(frozen=True)
@@ -52,26 +80,40 @@ def read_pins(path: str | Path = REQUIREMENTS) -> dict[str, str]:
     return pins
 
 
-def version_table(pins: dict[str, str]) -> pd.DataFrame:
+def version_table(pins: dict[str, str], required: set[str] | None = None) -> pd.DataFrame:
     """Compare the installed versions with ``pins``: one row a package.
 
-    Columns ``package, pinned, installed, ok``.
+    Columns ``package, pinned, installed, ok, optional``. Where the pinned TensorFlow
+    distribution is missing, the other one counts (``ALTERNATIVES``): the GPU build
+    ``tensorflow`` at the pinned version is as good as ``tensorflow-cpu``. A package is optional when it
+    is not in ``required`` (by default :func:`required_packages`): the test, lint, site
+    and JupyterLab tools, which no lecture imports.
     """
+    if required is None:
+        required = required_packages()
     rows = []
     for name, pinned in pins.items():
         try:
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
             installed = None
+        shown = installed
+        if installed is None and name in ALTERNATIVES:
+            try:
+                installed = metadata.version(ALTERNATIVES[name])
+                shown = f"{installed} ({ALTERNATIVES[name]})"
+            except metadata.PackageNotFoundError:
+                pass
         rows.append(
             {
                 "package": name,
                 "pinned": pinned,
-                "installed": installed or "missing",
+                "installed": shown or "missing",
                 "ok": installed == pinned,
+                "optional": required is not None and _normalised(name) not in required,
             }
         )
-    return pd.DataFrame(rows, columns=["package", "pinned", "installed", "ok"])
+    return pd.DataFrame(rows, columns=["package", "pinned", "installed", "ok", "optional"])
 
 
 def python_problems(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> list[Problem]:
@@ -89,7 +131,10 @@ def python_problems(version: tuple[int, ...] = tuple(sys.version_info[:3])) -> l
 
 
 def version_problems(table: pd.DataFrame) -> list[Problem]:
-    """A problem for every package whose version differs from its pin."""
+    """A problem for every required package whose version differs from its pin.
+
+    Optional packages (the ``optional`` column) are never a problem, missing or not.
+    """
     return [
         Problem(
             f"{row.package} is {row.installed}, the course is tested with {row.pinned}",
@@ -97,7 +142,7 @@ def version_problems(table: pd.DataFrame) -> list[Problem]:
             "Jupyter with `make lab` so that the notebook uses that environment",
         )
         for row in table.itertuples()
-        if not row.ok
+        if not row.ok and not getattr(row, "optional", False)
     ]
 
 
