@@ -745,6 +745,7 @@ EXEMPT = {
             "data.search_dirs",
             "environment.Problem",
             "environment.gpu_devices",
+            "environment.required_packages",
             "exercises.ExerciseNotDone",
             "grid.FusedResult",
             "plots.use_course_style",
