@@ -11,6 +11,16 @@ Each is a mistake a student could make: an off-by-one, a missing bias or factor,
 wrong axis, the wrong data set, a formula that only looks right.
 """
 
+# an answer that claims to equal anything (a check that compares with == lets it through)
+ALWAYS_EQUAL = (
+    "class AlwaysEqual:\n"
+    "    def __eq__(self, other):\n"
+    "        return True\n"
+    "\n"
+    "    __hash__ = None\n"
+    "\n"
+)
+
 WRONG_ANSWERS: dict[str, list[list[str]]] = {
     "01_convolution_and_polynomials.ipynb": [
         [  # nine convolutions instead of ten; all ones
@@ -106,13 +116,7 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "conv_params, dense1_params, dense2_params = 90, 4500, 500",
             "conv_params = 100\ndense1_params = 6 * 6 * 10 * 50 + 50\ndense2_params = 510",
             # an object that claims to equal anything; the three counts as one array
-            "class AlwaysEqual:\n"
-            "    def __eq__(self, other):\n"
-            "        return True\n"
-            "\n"
-            "    __hash__ = None\n"
-            "\n"
-            "conv_params = dense1_params = dense2_params = AlwaysEqual()",
+            ALWAYS_EQUAL + "conv_params = dense1_params = dense2_params = AlwaysEqual()",
             "conv_params = np.array([100, 4550, 510])\ndense1_params, dense2_params = 4550, 510",
         ],
         [  # a = b (max pooling is positively homogeneous); constant inputs; a kernel that mixes channels
@@ -130,13 +134,7 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "three_small = 3 * 3 * 3 * C * C\none_large = 7 * 7 * C * C\nreceptive_field = 7",
             "three_small = 3 * (3 * 3 * C * C + C)\none_large = 7 * 7 * C * C + C\nreceptive_field = 9",
             # objects that claim to equal anything
-            "class AlwaysEqual:\n"
-            "    def __eq__(self, other):\n"
-            "        return True\n"
-            "\n"
-            "    __hash__ = None\n"
-            "\n"
-            "three_small = one_large = AlwaysEqual()\nreceptive_field = 7",
+            ALWAYS_EQUAL + "three_small = one_large = AlwaysEqual()\nreceptive_field = 7",
         ],
     ],
     "06_keras_cnn_digits_and_mnist.ipynb": [
@@ -228,13 +226,7 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "params_by_layer = [3 * 3 * 3 * 32, 3 * 3 * 32 * 64, 3 * 3 * 64 * 64, 4 * 4 * 64 * 64, 64 * 10]",
             "params_by_layer = [896, 18496, 36928, 6 * 6 * 64 * 64 + 64, 650]",
             # objects that claim to equal anything
-            "class AlwaysEqual:\n"
-            "    def __eq__(self, other):\n"
-            "        return True\n"
-            "\n"
-            "    __hash__ = None\n"
-            "\n"
-            "params_by_layer = [AlwaysEqual()] * 5",
+            ALWAYS_EQUAL + "params_by_layer = [AlwaysEqual()] * 5",
         ],
         [  # the best class instead of the worst; every misclassified image, of any class
             "worst_class = int(np.argmax(per_class.to_numpy()))\n"
@@ -242,13 +234,7 @@ WRONG_ANSWERS: dict[str, list[list[str]]] = {
             "worst_class = int(np.argmin(per_class.to_numpy()))\n"
             "wrong = np.flatnonzero(predicted != y_test)[:10]",
             # an object that claims to equal anything, with the right images
-            "class AlwaysEqual:\n"
-            "    def __eq__(self, other):\n"
-            "        return True\n"
-            "\n"
-            "    __hash__ = None\n"
-            "\n"
-            "wrong = np.flatnonzero((y_test == int(np.argmin(per_class.to_numpy())))"
+            ALWAYS_EQUAL + "wrong = np.flatnonzero((y_test == int(np.argmin(per_class.to_numpy())))"
             " & (predicted != int(np.argmin(per_class.to_numpy()))))[:10]\n"
             "worst_class = AlwaysEqual()",
         ],

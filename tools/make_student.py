@@ -27,14 +27,19 @@ import argparse
 import copy
 import hashlib
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
 
-from .paths import NOTEBOOKS, ROOT, lectures, refuse_overwriting_sources, shown
+from .paths import (
+    NOTEBOOKS,
+    ROOT,
+    lectures,
+    refuse_overwriting_sources,
+    shown,
+    write_atomically,
+)
 
 SOLUTION, EXERCISE, CHECK = "solution", "exercise", "check"
 WORKSPACE = ROOT / "my-work"  # the student's own copies: git-ignored, outside build/
@@ -109,23 +114,6 @@ def _read_manifest(out: Path) -> dict[str, str]:
     if not isinstance(recorded, dict):
         return {}
     return {k: v for k, v in recorded.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a temporary file in the same folder."""
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _is_ours(path: Path, recorded: dict[str, str]) -> bool:
@@ -206,16 +194,16 @@ def make_student(source: Path, out: Path, say=print) -> tuple[list[Path], int]:
                 continue  # the lecture has not changed since: nothing new to deliver
             beside = _beside(target, recorded)
             if not beside.exists() or beside.read_bytes() != data:
-                _write_atomically(beside, data)
+                write_atomically(beside, data)
             recorded[beside.name] = _sha256(data)
             written.append(beside)
             say(f"{shown(target)} has your changes, so the new version is in {beside.name}")
             continue
         if not target.exists() or target.read_bytes() != data:
-            _write_atomically(target, data)
+            write_atomically(target, data)
         recorded[name] = _sha256(data)
         written.append(target)
-    _write_atomically(
+    write_atomically(
         out / MANIFEST, (json.dumps(recorded, indent=1, sort_keys=True) + "\n").encode()
     )
     return written, removed

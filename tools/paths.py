@@ -84,3 +84,23 @@ def scrub_paths(text: str) -> str:
             text = re.sub(pattern + r"[/\\]", "", text)
         text = re.sub(pattern, lambda _match, shown_as=shown_as: shown_as, text)
     return text
+
+
+def write_atomically(target: Path, data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8) to ``target`` through a temporary file in the same
+    folder, renamed into place only when complete; the file gets the umask's permissions."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

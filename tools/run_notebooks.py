@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
-import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -34,7 +32,7 @@ from cnncourse.report import parse_headlines
 
 from . import execution
 from .build_site import build_site
-from .paths import BUILD, NOTEBOOKS, lectures, refuse_overwriting_sources
+from .paths import BUILD, NOTEBOOKS, lectures, refuse_overwriting_sources, write_atomically
 
 VERSIONED = ["numpy", "scipy", "matplotlib", "seaborn", "scikit-learn", "pandas", "keras"]
 
@@ -158,26 +156,6 @@ def write_status(out: Path, mode: str, results: list[dict], partial: bool) -> li
     out.mkdir(parents=True, exist_ok=True)
     write_atomically(status_file, json.dumps(status_document(mode, results), indent=2))
     return results
-
-
-def write_atomically(target: Path, text: str) -> None:
-    """Write ``text`` to ``target`` through a temporary file renamed over it.
-
-    A run cut off while writing leaves the old ``status.json`` whole, never half of one.
-    """
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def check_targets(paths: list[Path], out: Path) -> None:
