@@ -441,3 +441,21 @@ def test_solutions_in_chromium_hidden_reachable_by_keyboard_and_absent_for_stude
             assert page.get_by_text("require(answer=answer)").count() >= 1
         finally:
             browser_.close()
+
+
+def test_every_page_ends_with_the_way_on_and_the_licence_and_credit_line(build, web_assets):
+    site.build_site(build)
+    pages = sorted((build / "site").rglob("*.html"))
+    assert len(pages) == 4
+    for page in pages:
+        text = page.read_text()
+        footer = text[text.rindex('<footer class="site-footer">') :]
+        for credit in ("MIT licence", "CC BY 4.0", "LeCun", "Krizhevsky", "scikit-learn"):
+            assert credit in footer, (page.name, credit)
+    first = (build / "site" / "lectures" / "00_setup.html").read_text()
+    bottom = first[first.rindex('aria-label="previous and next lecture"') :]
+    assert bottom.index('href="01_convolution.html"') < bottom.index("site-footer"), (
+        "the next lecture is linked after the last cell"
+    )
+    last = (build / "site" / "lectures" / "01_convolution.html").read_text()
+    assert "Previous: Setup" in last[last.rindex('aria-label="previous and next lecture"') :]
