@@ -110,6 +110,49 @@ def test_first_figure_is_the_first_png():
     assert site.first_figure(lecture("00", "x", figure=False)) is None
 
 
+def _png(width, height):
+    """A PNG of the given size (matplotlib writes it), for the thumbnail choice."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+
+    fig = plt.figure(figsize=(width / 100, height / 100), dpi=100)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def _with_figures(*pngs, tagged=None):
+    nb = lecture("06", "x", figure=False)
+    for k, png in enumerate(pngs):
+        tags = ["thumbnail"] if k == tagged else []
+        nb.cells.append(
+            new_code_cell(
+                "plot()",
+                metadata={"tags": tags},
+                outputs=[
+                    new_output(
+                        "display_data", data={"image/png": base64.b64encode(png).decode()}
+                    )
+                ],
+            )
+        )
+    return nb
+
+
+def test_thumbnail_is_the_tagged_figure_else_the_first_that_is_not_a_strip():
+    strip, square, wide = _png(1200, 150), _png(400, 400), _png(1000, 370)
+    assert site._png_size(strip) == (1200, 150)
+    assert site.first_figure(_with_figures(strip, square, wide)) == square
+    assert site.first_figure(_with_figures(strip, square, wide, tagged=2)) == wide
+    assert site.first_figure(_with_figures(strip)) == strip  # nothing better: still a figure
+    assert site._png_size(b"not a png at all, but long enough") == (0, 0)
+
+
 def test_site_has_index_lecture_pages_status_and_local_assets(build, web_assets):
     index = site.build_site(build)
     html = index.read_text()

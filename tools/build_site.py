@@ -164,14 +164,38 @@ def describe(nb, stem: str) -> Lecture:
     return Lecture(stem, number, title.strip(), markdown2html(summary), markdown2html(goals))
 
 
+# a figure flatter than this (a row of digits, 1211 x 150) is an unreadable strip at thumbnail size
+STRIP_RATIO = 0.3
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from a PNG's IHDR chunk, which every PNG starts with."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return (0, 0)
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
 def first_figure(nb) -> bytes | None:
-    """The first PNG the notebook drew, for the index's thumbnail."""
+    """The figure the index shows as the lecture's thumbnail, or None if it draws none.
+
+    The first PNG of a cell tagged ``thumbnail`` if there is one; else the first PNG
+    that is not a strip (height at least ``STRIP_RATIO`` of the width); else the first PNG.
+    """
+    tagged, figures = [], []
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             png = output.get("data", {}).get("image/png")
             if png:
-                return base64.b64decode(png)
-    return None
+                figures.append(base64.b64decode(png))
+                if "thumbnail" in (cell.get("metadata", {}).get("tags") or []):
+                    tagged.append(figures[-1])
+    if tagged:
+        return tagged[0]
+    for png in figures:
+        width, height = _png_size(png)
+        if width and height >= STRIP_RATIO * width:
+            return png
+    return figures[0] if figures else None
 
 
 def _environment() -> jinja2.Environment:
