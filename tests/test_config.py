@@ -1,4 +1,6 @@
+import os
 import random
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,3 +88,33 @@ def test_a_symlink_loop_names_the_variable(monkeypatch, tmp_path, variable):
     monkeypatch.setenv(variable, str(loop))
     with pytest.raises(data.DataLocationError, match=f"{variable}=.*cannot be resolved"):
         config.settings() if variable == config.DATA_ENV else data.cache_dir()
+
+
+def test_shown_path_is_relative_to_the_repository_or_the_home_folder(tmp_path, monkeypatch):
+    repository = Path(config.__file__).resolve().parents[2]
+    if not (repository / "notebooks").is_dir():
+        pytest.skip("a non-editable install: the repository is found from the working directory")
+    assert config.shown_path(repository / "notebooks" / "01_x.ipynb") == "notebooks/01_x.ipynb"
+    assert config.shown_path(repository) == "."
+    assert config.shown_path(repository.parent / "shared" / "datasets") == "../shared/datasets"
+    assert config.shown_path(str(repository / "src")) == "src"  # a str as well as a Path
+    # a link's own name, not its target: .venv/bin/python, not the interpreter it points at
+    link = repository / "build" / "test-shown-path-link"
+    link.parent.mkdir(exist_ok=True)
+    link.unlink(missing_ok=True)
+    link.symlink_to(tmp_path)
+    try:
+        assert config.shown_path(link) == "build/test-shown-path-link"
+    finally:
+        link.unlink()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    beside = Path(os.path.relpath(tmp_path, repository)).parts.count("..") == 1
+    if not beside:  # a clone in /tmp: the pytest folder is beside it, shown relative first
+        assert config.shown_path(tmp_path / "data" / "mnist.npz") == "~/data/mnist.npz"
+    far = Path("/") / "opt" / "elsewhere" / "data"
+    assert config.shown_path(far) == str(far)  # two levels out of the repository: as given
+
+
+def test_shown_path_refuses_what_is_not_a_path():
+    with pytest.raises(TypeError, match="path must be a str or a path, got int"):
+        config.shown_path(3)

@@ -162,6 +162,24 @@ def test_no_page_or_deck_shows_the_build_machines_folders(course):
     assert not any(found.values()), {name: hits for name, hits in found.items() if hits}
 
 
+def test_the_notebooks_themselves_print_no_machine_folders(course):
+    """What a student sees in JupyterLab (outputs not scrubbed): paths relative to the
+    repository or as ~/..., printed so by the notebooks and config.shown_path."""
+    from tests.test_site_tools import machine_paths
+
+    found = {}
+    for path in sorted((course["build"] / "notebooks").glob("*.ipynb")):
+        for k, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                data = {mime: data[mime] for mime in data if not mime.startswith("image/")}
+                text = json.dumps([output.get("text", ""), data, output.get("traceback", "")])
+                hits = machine_paths(text)
+                if hits:
+                    found[f"{path.name} cell {k}"] = hits
+    assert not found, found
+
+
 @pytest.fixture(scope="session")
 def chromium():
     path = browser.find_chromium()

@@ -755,6 +755,7 @@ EXEMPT = {
     ),
     "config.choose": "test_config.py",
     "config.set_seed": "test_config.py",
+    "config.shown_path": "test_config.py",
     **dict.fromkeys(
         [
             "data.cifar10_npz_from_tarball",

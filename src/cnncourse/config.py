@@ -109,6 +109,62 @@ def _resolve_folder(value: str, variable: str) -> Path:
         ) from error
 
 
+def _repository(start: Path) -> Path | None:
+    """The course repository above ``start``: the nearest folder with a ``pyproject.toml``
+    beside a ``notebooks/`` folder, or None."""
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
+            return folder
+    return None
+
+
+def shown_path(path: str | os.PathLike) -> str:
+    """``path`` as a notebook prints it: relative to the course repository, or as ``~/...``.
+
+    A page built from an executed notebook then does not show where it was built. The
+    repository is the one this package was installed from (an editable install) or the
+    one above the working directory. A path inside it is printed relative to it; one
+    beside it (one ``..``: ``../shared/datasets``) relative too; one in the home folder
+    as ``~/...``; any other as given.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> shown_path(Path.home() / "data" / "mnist.npz").replace("\\\\", "/")
+    '~/data/mnist.npz'
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+    # as written (a virtual environment's python is a link: keep the link's name), then resolved
+    spellings = [Path(os.path.abspath(Path(path).expanduser()))]
+    spellings.append(spellings[0].resolve())
+    here = Path(__file__).resolve().parents[2]
+    repository = here if (here / "notebooks").is_dir() else _repository(Path.cwd().resolve())
+    home = Path.home().resolve()
+    for candidate in spellings:
+        for root in {repository, repository.resolve()} if repository else ():
+            try:
+                relative = Path(os.path.relpath(candidate, root))
+            except ValueError:  # another drive (Windows): no relative path
+                continue
+            ups = relative.parts.count("..")
+            if ups == 0 or (ups == 1 and relative.parts[0] == ".." and len(relative.parts) > 1):
+                return relative.as_posix()
+    for candidate in spellings:
+        for folder in {Path.home(), home}:
+            if candidate == folder or folder in candidate.parents:
+                return (Path("~") / candidate.relative_to(folder)).as_posix()
+    return str(path)
+
+
 def is_quick() -> bool:
     """True in quick mode."""
     return settings().quick

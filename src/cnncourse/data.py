@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from cnncourse._validation import check_bool, check_float, check_int
-from cnncourse.config import DATA_ENV, _resolve_folder, settings
+from cnncourse.config import DATA_ENV, _resolve_folder, settings, shown_path
 
 CACHE_ENV = "CNNCOURSE_CACHE"
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +148,7 @@ class DatasetInfo:
 
     def __str__(self) -> str:
         shape = "x".join(str(s) for s in self.image_shape)
-        where = f"{self.source}: {self.path}" if self.path else self.source
+        where = f"{self.source}: {shown_path(self.path)}" if self.path else self.source
         return (
             f"{self.name}: {self.n_train:,} training and {self.n_test:,} test images "
             f"of {shape}, from {where}"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from packaging.requirements import Requirement
 
-from cnncourse import data
+from cnncourse import config, data
 
 REQUIREMENTS = Path(__file__).with_name("requirements.txt")  # package data
 MIN_PYTHON = (3, 11)
@@ -188,7 +188,7 @@ def dataset_table() -> pd.DataFrame:
                     "dataset": name,
                     "file": filename,
                     "found_in": label,
-                    "path": str(path),
+                    "path": config.shown_path(path),
                     "size_mb": round(path.stat().st_size / 1e6, 1),
                 }
             )
