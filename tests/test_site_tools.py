@@ -135,9 +135,7 @@ def _with_figures(*pngs, tagged=None):
                 "plot()",
                 metadata={"tags": tags},
                 outputs=[
-                    new_output(
-                        "display_data", data={"image/png": base64.b64encode(png).decode()}
-                    )
+                    new_output("display_data", data={"image/png": base64.b64encode(png).decode()})
                 ],
             )
         )
