@@ -16,7 +16,7 @@ WORK   ?= my-work
 EXECUTED := $(BUILD)/status.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install notebooks site slides student test test-fast lab lint bench clean
+.PHONY: help install notebooks site slides student test test-fast lab lint bench clean record
 
 help: ## list the targets, one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,12 @@ site: $(STAMP) $(EXECUTED) ## the course site in build/site/ (solutions collapse
 
 slides: $(STAMP) $(EXECUTED) ## a reveal.js deck per lecture in build/slides/, working offline
 	$(PY) -m tools.build_slides --build $(BUILD)
+
+# maintainers: add a run to records/runs.json and regenerate README's table of runs from it
+STATUS ?= $(EXECUTED)
+record: $(STAMP) ## maintainers: record the run in STATUS (default build/status.json) and regenerate README's table of runs
+	$(PY) -m tools.records save --status $(STATUS)
+	$(PY) -m tools.records readme
 
 student: $(STAMP) ## your copies without the worked solutions in my-work/; copies you changed are kept
 	$(PY) -m tools.make_student --out $(WORK)

@@ -500,3 +500,33 @@ def test_every_page_ends_with_the_way_on_and_the_licence_and_credit_line(build, 
     )
     last = (build / "site" / "lectures" / "01_convolution.html").read_text()
     assert "Previous: Setup" in last[last.rindex('aria-label="previous and next lecture"') :]
+
+
+def test_a_quick_mode_page_shows_the_recorded_full_mode_headline_beside_its_own(build, web_assets):
+    from tools import records
+
+    record = build / "runs.json"
+    full = {"mode": "full", "finished": "2026-12-01 10:00:00 UTC", "platform": "test"}
+    full["notebooks"] = [
+        {
+            "notebook": "00_setup.ipynb",
+            "seconds": 5.0,
+            "status": "ok",
+            "headlines": {"problems found": "0"},
+        },
+        {
+            "notebook": "01_convolution.ipynb",
+            "seconds": 9.0,
+            "status": "ok",
+            "headlines": {"speed-up": "16x"},
+        },
+    ]
+    record.write_text(json.dumps(records.merge({"notebooks": {}}, full)))
+    site.build_site(build, record=record)
+    page = page_text((build / "site" / "lectures" / "00_setup.html").read_text())
+    assert "This page ran in quick mode" in page and "problems found 0." in page
+    assert "The full-mode run of 2026-12-01:\nproblems found 0." in page
+    index = page_text((build / "site" / "index.html").read_text())
+    assert "full-mode run of 2026-12-01: speed-up 16x" in index
+    site.build_site(build, record=build / "absent.json")  # nothing recorded: no note
+    assert "full-mode run" not in (build / "site" / "lectures" / "00_setup.html").read_text()

@@ -26,6 +26,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
 
+from . import records
 from .make_student import student_copy
 from .paths import BUILD, scrub_paths
 from .paths import lectures as lecture_paths
@@ -127,6 +128,7 @@ class Lecture:
     goals_html: str
     figure: str | None = None  # file name under site/figures/
     status: dict = field(default_factory=dict)
+    full: dict | None = None  # the recorded full-mode run, shown beside a quick-mode one
 
     @property
     def page(self) -> str:
@@ -206,19 +208,21 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def build_site(build: Path, *, student: bool = False) -> Path:
+def build_site(build: Path, *, student: bool = False, record: Path = records.RECORD) -> Path:
     """Write ``build/site/`` from ``build/notebooks/`` and ``build/status.json``; return the index.
 
     The worked solutions are on the pages, each collapsed behind "Show the worked
     solution". With ``student=True`` the site goes to ``build/student-site/`` with no
     solution cells at all (the student copies of :mod:`tools.make_student`), for hosting
-    while a course runs.
+    while a course runs. A quick-mode page shows, beside its own headlines, those of the
+    full-mode run in ``record`` (:mod:`tools.records`), with its date.
     """
     executed = build / "notebooks"
     paths = lecture_paths(executed)
     if not paths:
         raise FileNotFoundError(f"no executed notebooks in {executed}: run `make notebooks` first")
     status = read_status(build / "status.json")
+    recorded = records.load(record)["notebooks"]
     by_name = {entry["notebook"]: entry for entry in status["notebooks"]}
 
     notebooks = [read_executed(path) for path in paths]  # every input read before writing
@@ -236,6 +240,8 @@ def build_site(build: Path, *, student: bool = False) -> Path:
 
     for path, nb, lecture in zip(paths, notebooks, lectures, strict=True):
         lecture.status = by_name.get(path.name, {**NOT_RUN, "mode": status["mode"]})
+        if lecture.status["mode"] != "full":
+            lecture.full = recorded.get(path.name, {}).get("full")
         png = first_figure(nb)
         if png:
             lecture.figure = f"{path.stem}.png"
@@ -265,6 +271,8 @@ def build_site(build: Path, *, student: bool = False) -> Path:
                 "index_url": "../index.html",
                 "status_url": "../status.html",
                 "mode": status["mode"],
+                "headlines": lecture.status["headlines"],
+                "full": lecture.full,
                 **neighbours,
             },
         }

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -81,6 +82,7 @@ def result(path: Path, seconds: float, status: str, detail: str, nb=None) -> dic
         "notebook": path.name,
         "mode": config.settings().mode,
         "seconds": round(seconds, 1),
+        "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),  # a partial run keeps older entries
         "status": status,
         "detail": detail,
         "headlines": headlines_of(nb) if nb is not None else {},
@@ -135,6 +137,7 @@ def status_document(mode: str, results: list[dict]) -> dict:
         "finished": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "cpus": os.cpu_count(),
         "packages": {name: metadata.version(name) for name in VERSIONED}
         | {"tensorflow": tensorflow_distribution()},
         "notebooks": results,
