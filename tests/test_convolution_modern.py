@@ -167,3 +167,25 @@ def test_transpose_output_size_rejects_bad_input():
         conv_transpose_output_size(4, 3, 1, "full")
     with pytest.raises(ValueError, match="k must be an int >= 1"):
         conv_transpose_output_size(4, 0)
+
+
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_conv_transpose_output_size_is_one_of_the_lengths_that_map_back(padding):
+    """Against brute force: every input length L with conv_output_size(L) == n."""
+    for n in range(1, 7):
+        for k in range(1, 6):
+            for stride in range(1, 4):
+                lengths = [
+                    length
+                    for length in range(1, 40)
+                    if (padding == "same" or length >= k)  # valid: the kernel must fit
+                    and conv_output_size(length, k, stride, padding) == n
+                ]
+                size = conv_transpose_output_size(n, k, stride, padding)
+                assert size in lengths, (n, k, stride, padding)
+                if padding == "same":
+                    assert size == max(lengths)
+                elif k >= stride:
+                    assert size == min(lengths)
+    # the docstring's example: valid padding is not the largest length
+    assert conv_transpose_output_size(4, 3, 2) == 9 and conv_output_size(10, 3, 2) == 4

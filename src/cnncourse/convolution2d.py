@@ -439,9 +439,13 @@ def depthwise_conv2d(x, w, stride: int = 1, padding="valid") -> np.ndarray:
 def conv_transpose_output_size(n: int, k: int, stride: int = 1, padding="valid") -> int:
     """Output length of a transposed convolution along one axis, Keras' rule.
 
-    ``"same"``: :math:`n s`; ``"valid"``: :math:`(n - 1) s + \\max(k, s)`. Either way it
-    is the largest input length whose convolution with the same ``k``, ``stride`` and
-    ``padding`` has ``n`` outputs (:func:`conv_output_size` maps it back to ``n``).
+    ``"same"``: :math:`n s`; ``"valid"``: :math:`(n - 1) s + \\max(k, s)`. Either way
+    :func:`conv_output_size` maps it back to ``n``: it is one of the input lengths whose
+    convolution with the same ``k``, ``stride`` and ``padding`` has ``n`` outputs. With
+    ``"same"`` those are :math:`(n-1)s + 1, \\dots, ns` and this is the largest; with
+    ``"valid"`` they are :math:`(n-1)s + k, \\dots, (n-1)s + k + s - 1`, and this is the
+    smallest when :math:`k \\ge s` (for n = 4, k = 3, s = 2 it gives 9, and 10 also has 4
+    outputs).
 
     Examples
     --------
